@@ -1,0 +1,179 @@
+//! The browser half of the auth library (feature `hydrate`): the login popup, and the channel on
+//! which the completion page reports back (BroadcastChannel, plus `postMessage` from the opener
+//! side with an exact origin check).
+
+use crate::auth::{Completion, LOGIN_CHANNEL};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{BroadcastChannel, MessageEvent, Window};
+
+/// The popup's window name: a second click reuses the same window instead of opening another.
+const POPUP_NAME: &str = "porte-login";
+const POPUP_SIZE: (i32, i32) = (520, 680);
+/// How often the opener checks whether the user closed the popup.
+const CLOSED_POLL_MS: i32 = 500;
+
+/// The sign-in window.
+pub struct LoginWindow {
+    popup: Window,
+}
+
+impl LoginWindow {
+    /// Opens an empty popup centred over the page. Call it synchronously inside the click
+    /// handler (before any `.await`), or popup blockers stop it. `None` when blocked.
+    pub fn open() -> Option<Self> {
+        let window = web_sys::window()?;
+        let (w, h) = POPUP_SIZE;
+        let px =
+            |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
+        let left =
+            px(window.screen_x().map(JsValue::from)) + (px(window.outer_width()) - w).max(0) / 2;
+        let top =
+            px(window.screen_y().map(JsValue::from)) + (px(window.outer_height()) - h).max(0) / 2;
+        let features = format!("popup=yes,width={w},height={h},left={left},top={top}");
+        let popup = window
+            .open_with_url_and_target_and_features("about:blank", POPUP_NAME, &features)
+            .ok()
+            .flatten()?;
+        Some(Self { popup })
+    }
+
+    /// Sends the popup to the provider's authorization URL.
+    pub fn navigate(&self, url: &str) {
+        let _ = self.popup.location().set_href(url);
+    }
+
+    /// Closes the popup (e.g. when the login could not start).
+    pub fn close(&self) {
+        let _ = self.popup.close();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.popup.closed().unwrap_or(true)
+    }
+}
+
+type OnDone = Box<dyn FnOnce(Completion)>;
+
+/// Listeners of one flow; dropped (which unregisters nothing by itself) after being detached.
+struct Watch {
+    on_done: Option<OnDone>,
+    channel: Option<BroadcastChannel>,
+    on_channel: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_window: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_tick: Option<Closure<dyn FnMut()>>,
+    interval: Option<i32>,
+    closed_ticks: u8,
+}
+
+/// Waits for the completion message of the flow with this `state`, then calls `on_done` once.
+/// If the user closes the popup first, `on_done` gets the error `popup_closed`.
+pub fn await_completion(
+    window: LoginWindow,
+    state: String,
+    on_done: impl FnOnce(Completion) + 'static,
+) {
+    let watch = Rc::new(RefCell::new(Watch {
+        on_done: Some(Box::new(on_done)),
+        channel: BroadcastChannel::new(LOGIN_CHANNEL).ok(),
+        on_channel: None,
+        on_window: None,
+        on_tick: None,
+        interval: None,
+        closed_ticks: 0,
+    }));
+    let accept = {
+        let watch = watch.clone();
+        move |data: JsValue| {
+            let Some(completion) = data
+                .as_string()
+                .and_then(|text| serde_json::from_str::<Completion>(&text).ok())
+            else {
+                return;
+            };
+            if completion.state.as_deref() == Some(state.as_str()) {
+                finish(&watch, completion);
+            }
+        }
+    };
+    let on_channel = Closure::<dyn FnMut(MessageEvent)>::new({
+        let accept = accept.clone();
+        move |e: MessageEvent| accept(e.data())
+    });
+    let on_window = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        // Only our own origin's completion page may report a result.
+        let own = web_sys::window().and_then(|w| w.location().origin().ok());
+        if own.as_deref() == Some(e.origin().as_str()) {
+            accept(e.data());
+        }
+    });
+    let on_tick = Closure::<dyn FnMut()>::new({
+        let watch = watch.clone();
+        move || {
+            let closed = window.is_closed();
+            let ticks = {
+                let mut w = watch.borrow_mut();
+                w.closed_ticks = if closed { w.closed_ticks + 1 } else { 0 };
+                w.closed_ticks
+            };
+            // Two ticks in a row: a result posted just before the popup closed arrives first.
+            if ticks >= 2 {
+                let error = crate::auth::LoginError::new(
+                    "popup_closed",
+                    Some("The sign-in window was closed before the sign-in finished.".into()),
+                );
+                finish(
+                    &watch,
+                    Completion {
+                        state: None,
+                        outcome: Err(error),
+                    },
+                );
+            }
+        }
+    });
+    let Some(win) = web_sys::window() else { return };
+    let mut w = watch.borrow_mut();
+    if let Some(channel) = &w.channel {
+        channel.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
+    }
+    let _ = win.add_event_listener_with_callback("message", on_window.as_ref().unchecked_ref());
+    w.interval = win
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            on_tick.as_ref().unchecked_ref(),
+            CLOSED_POLL_MS,
+        )
+        .ok();
+    w.on_channel = Some(on_channel);
+    w.on_window = Some(on_window);
+    w.on_tick = Some(on_tick);
+}
+
+/// Detaches every listener, then reports. The closures are dropped on a later task, never from
+/// inside themselves.
+fn finish(watch: &Rc<RefCell<Watch>>, completion: Completion) {
+    let Some(on_done) = watch.borrow_mut().on_done.take() else {
+        return;
+    };
+    if let Some(win) = web_sys::window() {
+        let w = watch.borrow();
+        if let Some(id) = w.interval {
+            win.clear_interval_with_handle(id);
+        }
+        if let Some(cb) = &w.on_window {
+            let _ = win.remove_event_listener_with_callback("message", cb.as_ref().unchecked_ref());
+        }
+        if let Some(channel) = &w.channel {
+            channel.set_onmessage(None);
+            channel.close();
+        }
+    }
+    let watch = watch.clone();
+    leptos::task::spawn_local(async move {
+        let mut w = watch.borrow_mut();
+        (w.on_channel.take(), w.on_window.take(), w.on_tick.take());
+    });
+    on_done(completion);
+}

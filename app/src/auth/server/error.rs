@@ -1,0 +1,89 @@
+//! Everything that can stop a login on the server, and how each reaches the user.
+
+use crate::auth::{LoginError, ProviderId};
+
+/// A login failed on the server side. Converts into the [`LoginError`] the page shows;
+/// the details that could help an attacker or leak internals stay in the server log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// The request names a provider that is not configured.
+    #[error("unknown provider {0}")]
+    UnknownProvider(ProviderId),
+    /// Discovery or JWKS could not be fetched or parsed.
+    #[error("discovery failed for {provider}: {detail}")]
+    Discovery {
+        /// The provider.
+        provider: ProviderId,
+        /// What went wrong (for the log).
+        detail: String,
+    },
+    /// No flow cookie for this `state`: never started here, already used, or expired.
+    #[error("no pending login for this state")]
+    NoLoginPending,
+    /// The authorization response's `iss` is not this provider's issuer (RFC 9207).
+    #[error("authorization response issuer {got:?} is not {expected:?}")]
+    IssuerMismatch {
+        /// The discovered issuer.
+        expected: String,
+        /// What the response said.
+        got: String,
+    },
+    /// The provider advertises `iss` in responses, and this one has none (RFC 9207).
+    #[error("authorization response without iss")]
+    IssuerMissing,
+    /// The redirect has neither `code` nor `error`.
+    #[error("authorization response without code")]
+    MissingCode,
+    /// The provider reported an error (in the redirect or the token response).
+    #[error("provider error {error}")]
+    Provider {
+        /// The provider's `error`.
+        error: String,
+        /// The provider's `error_description`.
+        description: Option<String>,
+    },
+    /// The token request failed without a provider error (network, malformed response).
+    #[error("token exchange failed: {0}")]
+    TokenExchange(String),
+    /// The ID token is missing or fails validation.
+    #[error("ID token rejected: {0}")]
+    IdToken(String),
+    /// The userinfo request failed or its `sub` does not match the ID token's.
+    #[error("userinfo failed: {0}")]
+    UserInfo(String),
+}
+
+impl From<AuthError> for LoginError {
+    fn from(e: AuthError) -> Self {
+        let (code, text) = match e {
+            AuthError::Provider { error, description } => return LoginError::new(error, description),
+            AuthError::UnknownProvider(p) => ("unknown_provider", format!("No provider named {p} is configured.")),
+            AuthError::Discovery { .. } => ("provider_unavailable", "The sign-in provider could not be reached. Try again in a moment.".into()),
+            AuthError::NoLoginPending => ("invalid_state", "No sign-in is pending in this browser, or it expired or was already completed. Start again from the app.".into()),
+            AuthError::IssuerMismatch { .. } | AuthError::IssuerMissing => ("issuer_mismatch", "The sign-in response did not come from the provider the login was started with.".into()),
+            AuthError::MissingCode => ("invalid_request", "The provider's response had no authorization code.".into()),
+            AuthError::TokenExchange(_) => ("token_exchange_failed", "The provider did not accept the sign-in. Try again.".into()),
+            AuthError::IdToken(_) => ("invalid_id_token", "The provider's identity token failed validation.".into()),
+            AuthError::UserInfo(_) => ("userinfo_failed", "Your profile could not be fetched from the provider.".into()),
+        };
+        LoginError::new(code, Some(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_errors_pass_through_and_internals_stay_out() {
+        let e: LoginError = AuthError::Provider {
+            error: "access_denied".into(),
+            description: Some("no".into()),
+        }
+        .into();
+        assert_eq!(e, LoginError::new("access_denied", Some("no".into())));
+        let e: LoginError = AuthError::TokenExchange("connect error 10.0.0.1".into()).into();
+        assert_eq!(e.error, "token_exchange_failed");
+        assert!(!e.to_string().contains("10.0.0.1"));
+    }
+}

@@ -1,0 +1,123 @@
+//! `GET /api/oauth/redirect`: where providers send the browser back. Completes the flow and
+//! answers with a small page that hands the result to the page that opened the login.
+
+use super::AuthState;
+use crate::auth::{Completion, LOGIN_CHANNEL};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+/// The authorization response parameters (RFC 6749 §4.1.2, RFC 9207).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedirectQuery {
+    /// The authorization code.
+    pub code: Option<String>,
+    /// The `state` sent with the request.
+    pub state: Option<String>,
+    /// The issuer that answered (RFC 9207).
+    pub iss: Option<String>,
+    /// The provider's error code.
+    pub error: Option<String>,
+    /// The provider's error description.
+    pub error_description: Option<String>,
+}
+
+impl RedirectQuery {
+    /// Parses a query string. A parameter given twice counts as absent (RFC 6749 §3.1: request
+    /// and response parameters must not be repeated), so an injected duplicate cannot win.
+    ///
+    /// ```
+    /// use app::auth::server::RedirectQuery;
+    /// let q = RedirectQuery::parse("code=c&state=s&iss=http%3A%2F%2Fidp&state=t");
+    /// assert_eq!(q.code.as_deref(), Some("c"));
+    /// assert_eq!(q.iss.as_deref(), Some("http://idp"));
+    /// assert_eq!(q.state, None);
+    /// ```
+    pub fn parse(raw: &str) -> Self {
+        let mut seen: std::collections::HashMap<String, Option<String>> = Default::default();
+        for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
+            seen.entry(k.into_owned())
+                .and_modify(|slot| *slot = None)
+                .or_insert(Some(v.into_owned()));
+        }
+        let mut take = |k: &str| seen.remove(k).flatten();
+        Self {
+            code: take("code"),
+            state: take("state"),
+            iss: take("iss"),
+            error: take("error"),
+            error_description: take("error_description"),
+        }
+    }
+}
+
+/// The redirect endpoint's handler: the state it needs comes through `FromRef`.
+pub async fn oauth_redirect(
+    State(auth): State<AuthState>,
+    State(options): State<LeptosOptions>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let query = RedirectQuery::parse(raw.as_deref().unwrap_or(""));
+    let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let (completion, removal) = auth.complete_login(&query, cookie_header).await;
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let mut response = completion_page(&completion, &stylesheet).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        // The URL holds the code: never send it on as a Referer.
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if let Some(value) = removal.and_then(|c| HeaderValue::from_str(&c.encoded().to_string()).ok())
+    {
+        headers.append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The completion page: a readable message, the result as JSON in a data attribute, and the
+/// static script (`/porte-complete.js`) that posts it on the [`LOGIN_CHANNEL`] and closes the popup.
+fn completion_page(completion: &Completion, stylesheet: &str) -> axum::response::Html<String> {
+    let json = serde_json::to_string(completion).unwrap_or_default();
+    let (title, message) = match &completion.outcome {
+        Ok(user) => (
+            "Sign-in complete".to_owned(),
+            format!(
+                "Signed in as {}. You can close this window.",
+                user.display_name()
+            ),
+        ),
+        Err(e) => ("Sign-in failed".to_owned(), e.to_string()),
+    };
+    let stylesheet = stylesheet.to_owned();
+    let document = view! {
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <title>{title.clone()}</title>
+                <link rel="stylesheet" href=stylesheet />
+            </head>
+            <body>
+                <main class="card completion" id="porte-completion" data-channel=LOGIN_CHANNEL data-completion=json>
+                    <h1>{title}</h1>
+                    <p role="status">{message}</p>
+                    <p class="hint">"If this window stays open, close it and return to the app."</p>
+                </main>
+                <script src="/porte-complete.js"></script>
+            </body>
+        </html>
+    }
+    .to_html();
+    axum::response::Html(format!("<!DOCTYPE html>{document}"))
+}

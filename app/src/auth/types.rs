@@ -1,0 +1,215 @@
+//! Types shared by the server and the browser: what a login produces and how it travels.
+//!
+//! Nothing here is secret: these values are rendered into HTML or sent to the wasm.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Path of the OAuth redirect endpoint on the app's origin (`<origin>/api/oauth/redirect`).
+pub const REDIRECT_PATH: &str = "/api/oauth/redirect";
+
+/// Name of the `BroadcastChannel` on which the completion page reports to the page that opened it.
+pub const LOGIN_CHANNEL: &str = "porte-login";
+
+/// The id of a configured provider: lowercase ASCII letters, digits, `-` and `_`.
+///
+/// ```
+/// use app::auth::ProviderId;
+/// let id = ProviderId::parse("Local").unwrap();
+/// assert_eq!(id.as_str(), "local");
+/// assert!(ProviderId::parse("bad id!").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProviderId(String);
+
+impl ProviderId {
+    /// Accepts any case and stores lowercase; rejects empty ids and other characters.
+    pub fn parse(raw: &str) -> Result<Self, InvalidProviderId> {
+        let id = raw.to_ascii_lowercase();
+        let valid = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if valid {
+            Ok(Self(id))
+        } else {
+            Err(InvalidProviderId(raw.to_owned()))
+        }
+    }
+
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ProviderId {
+    type Error = InvalidProviderId;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<ProviderId> for String {
+    fn from(id: ProviderId) -> Self {
+        id.0
+    }
+}
+
+/// A provider id that is not made of `[a-z0-9_-]`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid provider id {0:?}: use letters, digits, '-' and '_'")]
+pub struct InvalidProviderId(pub String);
+
+/// A configured provider as the sign-in page shows it.
+///
+/// ```
+/// use app::auth::{ProviderId, ProviderInfo};
+/// let info = ProviderInfo { id: ProviderId::parse("local").unwrap(), label: "Local".into() };
+/// assert_eq!(info.button_text(), "Login with Local");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderInfo {
+    /// Stable id, used in requests.
+    pub id: ProviderId,
+    /// Human name shown on the button.
+    pub label: String,
+}
+
+impl ProviderInfo {
+    /// The sign-in button's text.
+    pub fn button_text(&self) -> String {
+        format!("Login with {}", self.label)
+    }
+}
+
+/// The signed-in user, as verified by the server (ID token + userinfo).
+///
+/// ```
+/// use app::auth::{ProviderId, UserProfile};
+/// let user = UserProfile { id: "user-1".into(), preferred_username: Some("al".into()),
+///     ..UserProfile::new(ProviderId::parse("local").unwrap(), "user-1") };
+/// assert_eq!(user.display_name(), "al");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    /// The provider that signed the user in.
+    pub provider: ProviderId,
+    /// The provider's stable user id (`sub` for OpenID providers).
+    pub id: String,
+    /// Full name.
+    pub name: Option<String>,
+    /// Login name.
+    pub preferred_username: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Whether the provider verified the e-mail address.
+    pub email_verified: Option<bool>,
+    /// Avatar URL.
+    pub picture: Option<String>,
+    /// Group names.
+    pub groups: Vec<String>,
+}
+
+impl UserProfile {
+    /// A profile with only the provider and the user id set.
+    pub fn new(provider: ProviderId, id: impl Into<String>) -> Self {
+        Self {
+            provider,
+            id: id.into(),
+            name: None,
+            preferred_username: None,
+            email: None,
+            email_verified: None,
+            picture: None,
+            groups: Vec::new(),
+        }
+    }
+
+    /// The best name to greet the user with: name, login, e-mail, then the id.
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.preferred_username.as_deref())
+            .or(self.email.as_deref())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// Why a login did not complete: an OAuth error code and a sentence for people.
+///
+/// ```
+/// use app::auth::LoginError;
+/// let e = LoginError::new("access_denied", Some("The user denied the request".into()));
+/// assert_eq!(e.to_string(), "access_denied: The user denied the request");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub struct LoginError {
+    /// Machine-readable code: the provider's `error`, or one of Porte's own.
+    pub error: String,
+    /// The provider's `error_description`, or Porte's explanation.
+    pub description: Option<String>,
+}
+
+impl LoginError {
+    /// Builds an error from a code and an optional description.
+    pub fn new(error: impl Into<String>, description: Option<String>) -> Self {
+        Self {
+            error: error.into(),
+            description,
+        }
+    }
+}
+
+impl fmt::Display for LoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.description {
+            Some(d) => write!(f, "{}: {}", self.error, d),
+            None => f.write_str(&self.error),
+        }
+    }
+}
+
+/// What the server returns when a login starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginStart {
+    /// Where to send the user (the provider's authorization endpoint with all parameters).
+    pub authorization_url: String,
+    /// The flow's `state`, so the page can recognise the completion message meant for it.
+    pub state: String,
+}
+
+/// The result of one login flow, as the completion page hands it to the page that opened it.
+///
+/// ```
+/// use app::auth::{Completion, LoginError};
+/// let c = Completion { state: Some("abc".into()),
+///     outcome: Err(LoginError::new("access_denied", None)) };
+/// let json = serde_json::to_string(&c).unwrap();
+/// assert_eq!(serde_json::from_str::<Completion>(&json).unwrap(), c);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The `state` of the flow this result belongs to (absent when the request had none).
+    pub state: Option<String>,
+    /// The signed-in user, or why the login failed.
+    pub outcome: Result<UserProfile, LoginError>,
+}
+
+/// Server functions that fail with a [`LoginError`] send it as JSON; transport failures
+/// become `server_error`.
+impl leptos::server_fn::error::FromServerFnError for LoginError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        LoginError::new("server_error", Some(value.to_string()))
+    }
+}

@@ -1,0 +1,5 @@
+//! UI components.
+
+pub mod login;
+
+pub use login::LoginPanel;

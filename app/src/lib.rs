@@ -1,0 +1,49 @@
+//! Porte: "Login with X" for Leptos apps.
+//!
+//! The crate is built twice: with `ssr` for the Axum server (server functions, the OAuth
+//! redirect endpoint, secrets) and with `hydrate` for the browser (wasm).
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (server side).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: its stylesheet, title and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="porte" href="/pkg/porte.css" />
+        <Title text="Porte — Login with X" />
+        <Router>
+            <Routes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>
+                <Route path=path!("/") view=pages::HomePage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Routed pages.
+
+pub mod home;
+
+pub use home::HomePage;

@@ -1,0 +1,96 @@
+//! Porte's server: the Leptos app (SSR + server functions) and the OAuth redirect endpoint.
+//!
+//! Configuration comes from the environment and `.env` (see the README).
+
+use app::auth::server::{oauth_redirect, AuthConfig, AuthState};
+use app::auth::REDIRECT_PATH;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::process::ExitCode;
+
+/// Router state: each handler extracts the part it needs.
+#[derive(Clone, FromRef)]
+struct AppState {
+    leptos_options: LeptosOptions,
+    auth: AuthState,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let dotenv = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    if let Ok(path) = dotenv {
+        tracing::info!(path = %path.display(), "read .env");
+    }
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("porte: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = AuthConfig::from_env().map_err(|e| format!("configuration error: {e}"))?;
+    let auth = AuthState::new(config).map_err(|e| format!("HTTP client: {e}"))?;
+    if !auth.has_configured_secret() {
+        tracing::warn!(
+            "APP_SECRET_KEY is not set: using a random key for this process \
+             (logins in progress do not survive a restart or reach other instances)"
+        );
+    }
+    for p in auth.providers() {
+        tracing::info!(provider = %p.id, label = %p.label, "provider configured");
+    }
+    let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+    let routes = generate_route_list(App);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        auth: auth.clone(),
+    };
+    let app = Router::new()
+        .route(REDIRECT_PATH, get(oauth_redirect))
+        .leptos_routes_with_context(&state, routes, move || provide_context(auth.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+/// Stops on Ctrl-C or SIGTERM (what cargo-leptos, Playwright and CI send).
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
