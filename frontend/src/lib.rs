@@ -1,5 +1,8 @@
 //! The wasm entry point: hydrates the server-rendered page.
 
+// Leptos view types nest deeply; release builds compute their layouts here.
+#![recursion_limit = "256"]
+
 /// Called by the generated JS once the wasm is loaded.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

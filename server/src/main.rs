@@ -2,6 +2,9 @@
 //!
 //! Configuration comes from the environment and `.env` (see the README).
 
+// Leptos view types nest deeply; release builds compute their layouts here.
+#![recursion_limit = "256"]
+
 use app::auth::server::{oauth_redirect, AuthConfig, AuthState};
 use app::auth::REDIRECT_PATH;
 use app::{shell, App};

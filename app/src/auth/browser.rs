@@ -28,10 +28,8 @@ impl LoginWindow {
         let (w, h) = POPUP_SIZE;
         let px =
             |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
-        let left =
-            px(window.screen_x().map(JsValue::from)) + (px(window.outer_width()) - w).max(0) / 2;
-        let top =
-            px(window.screen_y().map(JsValue::from)) + (px(window.outer_height()) - h).max(0) / 2;
+        let left = px(window.screen_x()) + (px(window.outer_width()) - w).max(0) / 2;
+        let top = px(window.screen_y()) + (px(window.outer_height()) - h).max(0) / 2;
         let features = format!("popup=yes,width={w},height={h},left={left},top={top}");
         let popup = window
             .open_with_url_and_target_and_features("about:blank", POPUP_NAME, &features)
@@ -173,7 +171,7 @@ fn finish(watch: &Rc<RefCell<Watch>>, completion: Completion) {
     let watch = watch.clone();
     leptos::task::spawn_local(async move {
         let mut w = watch.borrow_mut();
-        (w.on_channel.take(), w.on_window.take(), w.on_tick.take());
+        drop((w.on_channel.take(), w.on_window.take(), w.on_tick.take()));
     });
     on_done(completion);
 }

@@ -163,6 +163,7 @@ fn SignedIn(state: LoginState) -> impl IntoView {
             <button type="button" class="logout" on:click=move |_| state.user.set(None)>"Logout"</button>
         </div>
     }
+    .into_any()
 }
 
 #[component]

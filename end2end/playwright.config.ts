@@ -1,0 +1,56 @@
+// End-to-end tests: Debian Chromium driven by Playwright, against the real release server binary
+// and the local OpenID provider (both started here; Playwright waits until they answer).
+// Run through `scripts/test`, which builds the site and exports the server's environment.
+import { defineConfig } from "@playwright/test";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const appUrl = "http://127.0.0.1:3000";
+const providerUrl = "http://127.0.0.1:4010";
+const serverBin = process.env.PORTE_SERVER_BIN ?? path.join(root, "target/release/server");
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: "list",
+  use: {
+    baseURL: appUrl,
+    browserName: "chromium",
+    headless: true,
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: "node provider/server.mjs",
+      cwd: here,
+      url: `${providerUrl}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 30_000,
+    },
+    {
+      command: JSON.stringify(serverBin),
+      cwd: root,
+      url: appUrl,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+      env: {
+        APP_SECRET_KEY: "e2e-only-app-secret-0123456789abcdefghij",
+        RUST_LOG: "info",
+      },
+    },
+  ],
+});

@@ -1,0 +1,57 @@
+// The popup login, end to end: real Chromium, the real server binary, the local OpenID provider's
+// real login and consent pages.
+import { test, expect } from "@playwright/test";
+import { clickLogin, openHome, signInAtProvider } from "./helpers";
+
+test("popup login through the provider's login and consent pages shows the user", async ({ page }) => {
+  const errors = await openHome(page);
+  const popup = await clickLogin(page);
+  await expect(page.getByRole("button", { name: "Waiting for Local…" })).toBeDisabled();
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+
+  await expect(page.getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  await expect(page.locator('[data-field="provider"]')).toHaveText("local");
+  await expect(page.locator('[data-field="id"]')).toHaveText("user-alice");
+  await expect(page.locator('[data-field="username"]')).toHaveText("alice");
+  await expect(page.locator('[data-field="email"]')).toHaveText("alice@example.test (verified)");
+  await expect(page.locator('[data-field="groups"] .chip')).toHaveText(["readers", "admins"]);
+  // The completion page closed itself.
+  await expect.poll(() => popup.isClosed()).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test("logout signs out locally", async ({ page }) => {
+  await openHome(page);
+  const popup = await clickLogin(page);
+  await signInAtProvider(popup, "bob", "builder");
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in as Bob Builder" })).toBeVisible();
+  await expect(page.locator('[data-field="email"]')).toHaveText("bob@example.test (not verified)");
+
+  await page.getByRole("button", { name: "Logout" }).click();
+  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await expect(page.getByText("Signed in as")).toHaveCount(0);
+});
+
+test("consent denied at the provider shows the provider's error and description", async ({ page }) => {
+  await openHome(page);
+  const popup = await clickLogin(page);
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Deny" }).click();
+
+  const alert = page.getByRole("alert");
+  await expect(alert.locator(".error-code")).toHaveText("access_denied");
+  await expect(alert.locator(".error-description")).toHaveText("The user denied the request");
+  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await alert.getByRole("button", { name: "Dismiss" }).click();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
+test("a wrong password stays at the provider and nothing is signed in", async ({ page }) => {
+  await openHome(page);
+  const popup = await clickLogin(page);
+  await signInAtProvider(popup, "alice", "not-her-password");
+  await expect(popup.getByText("Wrong username or password")).toBeVisible();
+  await expect(page.getByText("Signed in as")).toHaveCount(0);
+});

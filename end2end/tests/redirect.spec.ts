@@ -1,0 +1,49 @@
+// Attacks on the redirect endpoint: a replayed callback and a response from the wrong issuer.
+import { test, expect, type BrowserContext } from "@playwright/test";
+import { clickLogin, openHome, signInAtProvider } from "./helpers";
+
+/** Records the URLs of requests matching `pattern` made anywhere in the browser context. */
+function record(context: BrowserContext, pattern: RegExp): string[] {
+  const urls: string[] = [];
+  context.on("request", (r) => {
+    if (pattern.test(r.url())) urls.push(r.url());
+  });
+  return urls;
+}
+
+test("a callback URL replayed after the login completed is refused (state is single use)", async ({ page, context }) => {
+  const callbacks = record(context, /\/api\/oauth\/redirect\?/);
+  await openHome(page);
+  const popup = await clickLogin(page);
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  expect(callbacks).toHaveLength(1);
+  expect(new URL(callbacks[0]).searchParams.get("code")).toBeTruthy();
+
+  const replay = await context.newPage();
+  await replay.goto(callbacks[0]);
+  await expect(replay.getByRole("heading", { name: "Sign-in failed" })).toBeVisible();
+  await expect(replay.getByRole("status")).toContainText("invalid_state");
+});
+
+for (const [name, iss] of [
+  ["another issuer's iss", "http://127.0.0.1:4999"],
+  ["no iss although discovery promises one", null],
+] as const) {
+  test(`an authorization response with ${name} is rejected before the code is used`, async ({ page, context }) => {
+    const authorizations = record(context, /^http:\/\/127\.0\.0\.1:4010\/auth\?/);
+    await openHome(page);
+    await clickLogin(page);
+    await expect.poll(() => authorizations.length).toBe(1);
+    const state = new URL(authorizations[0]).searchParams.get("state")!;
+
+    const forged = new URLSearchParams({ code: "forged-code", state });
+    if (iss) forged.set("iss", iss);
+    const attacker = await context.newPage();
+    await attacker.goto(`/api/oauth/redirect?${forged}`);
+    await expect(attacker.getByRole("status")).toContainText("issuer_mismatch");
+    // The page that started the login learns of the failure too.
+    await expect(page.getByRole("alert").locator(".error-code")).toHaveText("issuer_mismatch");
+  });
+}
