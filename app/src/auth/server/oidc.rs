@@ -272,3 +272,78 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::server::AuthConfig;
+
+    fn metadata(iss_supported: Option<bool>) -> Metadata {
+        let mut doc = serde_json::json!({
+            "issuer": "https://idp.example.test",
+            "authorization_endpoint": "https://idp.example.test/auth",
+            "jwks_uri": "https://idp.example.test/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        });
+        if let Some(flag) = iss_supported {
+            doc["authorization_response_iss_parameter_supported"] = flag.into();
+        }
+        serde_json::from_value(doc).unwrap()
+    }
+
+    #[test]
+    fn rfc9207_iss_matrix() {
+        let right = Some("https://idp.example.test");
+        let wrong = Some("https://other.example.test");
+        let trailing_slash = Some("https://idp.example.test/");
+        for advertised in [None, Some(false), Some(true)] {
+            let meta = metadata(advertised);
+            let check = |iss| OidcProvider::check_response_issuer(&meta, iss);
+            assert_eq!(check(right), Ok(()));
+            assert!(matches!(
+                check(wrong),
+                Err(AuthError::IssuerMismatch { .. })
+            ));
+            assert!(matches!(
+                check(trailing_slash),
+                Err(AuthError::IssuerMismatch { .. })
+            ));
+            let absent = check(None);
+            if advertised == Some(true) {
+                assert_eq!(absent, Err(AuthError::IssuerMissing));
+            } else {
+                assert_eq!(absent, Ok(()), "not advertised: a missing iss is allowed");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_provider_is_a_clear_error_not_a_panic() {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+        let config = AuthConfig::from_vars([
+            (
+                "OIDC_DOWN_ISSUER".to_string(),
+                "http://127.0.0.1:9".to_string(),
+            ),
+            ("OIDC_DOWN_CLIENT_ID".into(), "id".into()),
+            ("OIDC_DOWN_CLIENT_SECRET".into(), "secret".into()),
+        ])
+        .unwrap();
+        let auth = crate::auth::server::AuthState::new(config).unwrap();
+        let id = ProviderId::parse("down").unwrap();
+        let err = auth.start_login(&id).await.unwrap_err();
+        assert!(matches!(err, AuthError::Discovery { .. }), "{err:?}");
+        let shown = crate::auth::LoginError::from(err);
+        assert_eq!(shown.error, "provider_unavailable");
+        let unknown = auth
+            .start_login(&ProviderId::parse("nope").unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            unknown,
+            AuthError::UnknownProvider(ProviderId::parse("nope").unwrap())
+        );
+    }
+}
