@@ -53,4 +53,18 @@ porte_export_local_provider() {
   export OIDC_LOCAL_SCOPES="${OIDC_LOCAL_SCOPES:-openid profile email groups}"
 }
 
+# Cargo hashes the workspace's own crates relative to the workspace root, so every checkout of
+# Porte shares artifact names in one CARGO_TARGET_DIR and freshness is judged by file times alone:
+# after building checkout B, an older checkout A looks fresh and would get B's server and wasm
+# (whose server-function URLs embed B's path). When the cache was last used by another checkout,
+# make this checkout's crate roots newer than those artifacts; dependencies stay cached.
+porte_claim_target_dir() {
+  local owner="$CARGO_TARGET_DIR/.porte-checkout"
+  if [ "$(cat "$owner" 2>/dev/null)" != "$PORTE_ROOT" ]; then
+    touch "$PORTE_ROOT"/app/src/lib.rs "$PORTE_ROOT"/frontend/src/lib.rs "$PORTE_ROOT"/server/src/main.rs
+    mkdir -p "$CARGO_TARGET_DIR" && echo "$PORTE_ROOT" > "$owner"
+  fi
+}
+porte_claim_target_dir
+
 porte_log() { echo "porte: $*" >&2; }
