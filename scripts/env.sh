@@ -8,7 +8,8 @@
 # `cargo leptos`) and PORTE_WASM_ARGS (for other cargo commands with --target wasm32-unknown-unknown).
 
 PORTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/porte/target}"
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/porte/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 PORTE_DEBIAN_TOOLCHAIN=porte-web
 PORTE_LEPTOS_ARGS=()
