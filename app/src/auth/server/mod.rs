@@ -151,7 +151,13 @@ impl AuthState {
         }
         let code = query.code.as_deref().ok_or(AuthError::MissingCode)?;
         let user = provider
-            .finish(&self.0.http, &self.0.config.redirect_uri(), code, flow)
+            .finish(
+                &self.0.http,
+                &meta,
+                &self.0.config.redirect_uri(),
+                code,
+                flow,
+            )
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
         Ok(user)

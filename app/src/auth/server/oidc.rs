@@ -166,12 +166,12 @@ impl OidcProvider {
     pub async fn finish(
         &self,
         http: &reqwest::Client,
+        meta: &Metadata,
         redirect_uri: &str,
         code: &str,
         flow: &PendingLogin,
     ) -> Result<UserProfile, AuthError> {
-        let meta = self.metadata(http).await?;
-        let client = self.client(&meta, redirect_uri)?;
+        let client = self.client(meta, redirect_uri)?;
         let token = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| AuthError::TokenExchange(e.to_string()))?
