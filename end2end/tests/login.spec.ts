@@ -55,3 +55,25 @@ test("a wrong password stays at the provider and nothing is signed in", async ({
   await expect(popup.getByText("Wrong username or password")).toBeVisible();
   await expect(page.getByText("Signed in as")).toHaveCount(0);
 });
+
+test("closing the sign-in window reports popup_closed and the page is ready again", async ({ page }) => {
+  await openHome(page);
+  const popup = await clickLogin(page);
+  await expect(popup.getByLabel("Username")).toBeVisible();
+  await popup.close();
+
+  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_closed");
+  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+});
+
+test("a blocked popup is reported as popup_blocked and nothing is left pending", async ({ page }) => {
+  // What a popup blocker does: window.open returns null.
+  await page.addInitScript(() => {
+    window.open = () => null;
+  });
+  await openHome(page);
+  await page.getByRole("button", { name: "Login with Local" }).click();
+
+  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_blocked");
+  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+});
