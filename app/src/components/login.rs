@@ -116,8 +116,8 @@ pub fn LoginPanel() -> impl IntoView {
 
 #[component]
 fn LoginButton(provider: ProviderInfo, state: LoginState) -> impl IntoView {
+    let text = provider.button_text();
     let ProviderInfo { id, label } = provider;
-    let text = format!("Login with {label}");
     let waiting = format!("Waiting for {label}…");
     let this = id.clone();
     let busy = Memo::new(move |_| state.pending.with(|p| p.as_ref() == Some(&this)));
