@@ -1,13 +1,24 @@
-// Porte completion page: hands the login result to the page that opened the sign-in window,
-// then closes this window. Loaded as a file (not inline) so the page's CSP can forbid inline
-// script. The result travels as the JSON string in data-completion; the opener checks `state`.
+// Porte completion page: hands the login result to the page that started the sign-in.
+// Loaded as a file (not inline) so the page's CSP can forbid inline script. The result travels
+// as the JSON string in data-completion; the receiving page checks its `state`.
+// - Same-tab logins (data-return set): keep the result in this tab's sessionStorage for the app
+//   and go back to the app, replacing this URL (it holds the code) in the history.
+// - Popup / new tab: post on a same-origin BroadcastChannel (works even when
+//   Cross-Origin-Opener-Policy cut window.opener) and to the opener, then close.
 (function () {
   "use strict";
   var el = document.getElementById("porte-completion");
   if (!el) return;
   var message = el.getAttribute("data-completion");
   var channel = el.getAttribute("data-channel");
-  // Same-origin channel: works even when Cross-Origin-Opener-Policy cut window.opener.
+  var back = el.getAttribute("data-return");
+  if (back !== null) {
+    try {
+      sessionStorage.setItem("porte-completion", message);
+    } catch (e) {}
+    window.location.replace(back);
+    return;
+  }
   try {
     var bc = new BroadcastChannel(channel);
     bc.postMessage(message);

@@ -37,12 +37,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    auth::Auth::provide();
     view! {
         <Stylesheet id="porte" href="/pkg/porte.css" />
         <Title text="Porte — Login with X" />
         <Router>
             <Routes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>
                 <Route path=path!("/") view=pages::HomePage />
+                <Route path=path!("/welcome") view=pages::WelcomePage />
             </Routes>
         </Router>
     }

@@ -38,6 +38,15 @@ impl LoginWindow {
         Some(Self { popup })
     }
 
+    /// Opens an empty new tab (in the click, like [`LoginWindow::open`]). `None` when blocked.
+    pub fn open_tab() -> Option<Self> {
+        let popup = web_sys::window()?
+            .open_with_url_and_target("about:blank", "_blank")
+            .ok()
+            .flatten()?;
+        Some(Self { popup })
+    }
+
     /// Sends the popup to the provider's authorization URL.
     pub fn navigate(&self, url: &str) {
         let _ = self.popup.location().set_href(url);
@@ -69,7 +78,7 @@ struct Watch {
 /// Waits for the completion message of the flow with this `state`, then calls `on_done` once.
 /// If the user closes the popup first, `on_done` gets the error `popup_closed`.
 pub fn await_completion(
-    window: LoginWindow,
+    window: Option<LoginWindow>,
     state: String,
     on_done: impl FnOnce(Completion) + 'static,
 ) {
@@ -110,7 +119,8 @@ pub fn await_completion(
     let on_tick = Closure::<dyn FnMut()>::new({
         let watch = watch.clone();
         move || {
-            let closed = window.is_closed();
+            // Without a window of ours (custom opener) there is nothing to watch.
+            let closed = window.as_ref().is_some_and(LoginWindow::is_closed);
             let ticks = {
                 let mut w = watch.borrow_mut();
                 w.closed_ticks = if closed { w.closed_ticks + 1 } else { 0 };
@@ -147,6 +157,35 @@ pub fn await_completion(
     w.on_channel = Some(on_channel);
     w.on_window = Some(on_window);
     w.on_tick = Some(on_tick);
+}
+
+/// Key under which the completion page leaves a same-tab result in `sessionStorage`.
+const RETURNED_KEY: &str = "porte-completion";
+
+/// Sends this tab to `url` (same-tab login).
+pub fn navigate_here(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+}
+
+/// The result a same-tab login left for this tab, removed as it is read.
+pub fn take_returned_completion() -> Option<Completion> {
+    let storage = web_sys::window()?.session_storage().ok().flatten()?;
+    let text = storage.get_item(RETURNED_KEY).ok().flatten()?;
+    let _ = storage.remove_item(RETURNED_KEY);
+    serde_json::from_str(&text).ok()
+}
+
+/// This page's path, query and fragment.
+pub fn current_path() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?,
+        location.hash().ok()?
+    ))
 }
 
 /// Detaches every listener, then reports. The closures are dropped on a later task, never from

@@ -1,5 +1,6 @@
 //! Server-side stand-in for the browser half: the same API, never called during SSR (event
-//! handlers only run in the browser), so the components compile unchanged for both targets.
+//! handlers and effects only run in the browser), so the components compile unchanged for both
+//! targets.
 
 use crate::auth::Completion;
 
@@ -12,6 +13,11 @@ impl LoginWindow {
         None
     }
 
+    /// Always `None` outside the browser.
+    pub fn open_tab() -> Option<Self> {
+        None
+    }
+
     /// Does nothing outside the browser.
     pub fn navigate(&self, _url: &str) {}
 
@@ -21,8 +27,21 @@ impl LoginWindow {
 
 /// Does nothing outside the browser.
 pub fn await_completion(
-    _window: LoginWindow,
+    _window: Option<LoginWindow>,
     _state: String,
     _on_done: impl FnOnce(Completion) + 'static,
 ) {
+}
+
+/// Does nothing outside the browser.
+pub fn navigate_here(_url: &str) {}
+
+/// Always `None` outside the browser.
+pub fn take_returned_completion() -> Option<Completion> {
+    None
+}
+
+/// Always `None` outside the browser.
+pub fn current_path() -> Option<String> {
+    None
 }

@@ -1,11 +1,19 @@
 //! Porte's auth library: "Login with X" for Leptos.
 //!
-//! - [`types`]: what both sides exchange (provider ids, the user, login errors, completion).
-//! - `server` (feature `ssr`): configuration, providers, flow cookie, redirect endpoint.
-//! - `browser` (feature `hydrate`): the popup and the completion channel.
+//! - [`types`] and [`authorization`]: what both sides exchange (provider ids, errors, the
+//!   authorization with its user and token facts, the completion of a flow).
+//! - [`client`]: the login API for components ([`Auth`], [`LoginOptions`]) and its server
+//!   functions.
+//! - `server` (feature `ssr`): configuration, providers, flow cookie, session token, redirect
+//!   endpoint.
+//! - `browser` (feature `hydrate`): the popup, the tab, and the completion channel.
 
+pub mod authorization;
+pub mod client;
 pub mod types;
 
+pub use authorization::*;
+pub use client::{Auth, LoginOptions, OpenMode};
 pub use types::*;
 
 #[cfg(feature = "ssr")]

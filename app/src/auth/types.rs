@@ -91,59 +91,6 @@ impl ProviderInfo {
     }
 }
 
-/// The signed-in user, as verified by the server (ID token + userinfo).
-///
-/// ```
-/// use app::auth::{ProviderId, UserProfile};
-/// let user = UserProfile { id: "user-1".into(), preferred_username: Some("al".into()),
-///     ..UserProfile::new(ProviderId::parse("local").unwrap(), "user-1") };
-/// assert_eq!(user.display_name(), "al");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserProfile {
-    /// The provider that signed the user in.
-    pub provider: ProviderId,
-    /// The provider's stable user id (`sub` for OpenID providers).
-    pub id: String,
-    /// Full name.
-    pub name: Option<String>,
-    /// Login name.
-    pub preferred_username: Option<String>,
-    /// E-mail address.
-    pub email: Option<String>,
-    /// Whether the provider verified the e-mail address.
-    pub email_verified: Option<bool>,
-    /// Avatar URL.
-    pub picture: Option<String>,
-    /// Group names.
-    pub groups: Vec<String>,
-}
-
-impl UserProfile {
-    /// A profile with only the provider and the user id set.
-    pub fn new(provider: ProviderId, id: impl Into<String>) -> Self {
-        Self {
-            provider,
-            id: id.into(),
-            name: None,
-            preferred_username: None,
-            email: None,
-            email_verified: None,
-            picture: None,
-            groups: Vec::new(),
-        }
-    }
-
-    /// The best name to greet the user with: name, login, e-mail, then the id.
-    pub fn display_name(&self) -> &str {
-        self.name
-            .as_deref()
-            .or(self.preferred_username.as_deref())
-            .or(self.email.as_deref())
-            .unwrap_or(&self.id)
-    }
-}
-
 /// Why a login did not complete: an OAuth error code and a sentence for people.
 ///
 /// ```
@@ -185,23 +132,6 @@ pub struct LoginStart {
     pub authorization_url: String,
     /// The flow's `state`, so the page can recognise the completion message meant for it.
     pub state: String,
-}
-
-/// The result of one login flow, as the completion page hands it to the page that opened it.
-///
-/// ```
-/// use app::auth::{Completion, LoginError};
-/// let c = Completion { state: Some("abc".into()),
-///     outcome: Err(LoginError::new("access_denied", None)) };
-/// let json = serde_json::to_string(&c).unwrap();
-/// assert_eq!(serde_json::from_str::<Completion>(&json).unwrap(), c);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Completion {
-    /// The `state` of the flow this result belongs to (absent when the request had none).
-    pub state: Option<String>,
-    /// The signed-in user, or why the login failed.
-    pub outcome: Result<UserProfile, LoginError>,
 }
 
 /// Server functions that fail with a [`LoginError`] send it as JSON; transport failures

@@ -1,5 +1,9 @@
 //! UI components.
 
-pub mod login;
+mod login;
+mod repos;
+mod signed_in;
 
-pub use login::LoginPanel;
+pub use login::{ErrorBanner, LoginPanel};
+pub use repos::{list_repositories, Repo, Repositories};
+pub use signed_in::SignedInList;

@@ -1,6 +1,6 @@
-//! The home page: what Porte is, and the sign-in panel.
+//! The home page: what Porte is, the current sign-ins, and the sign-in card.
 
-use crate::components::LoginPanel;
+use crate::components::{LoginPanel, SignedInList};
 use leptos::prelude::*;
 
 /// `/`
@@ -11,7 +11,9 @@ pub fn HomePage() -> impl IntoView {
             <header class="hero">
                 <h1>"Porte"</h1>
                 <p class="muted">"Login with X for Rust web apps."</p>
+                <nav><a href="/welcome">"Welcome page"</a></nav>
             </header>
+            <SignedInList />
             <LoginPanel />
         </main>
     }

@@ -1,5 +1,7 @@
-//! Routed pages.
+//! Pages (routes).
 
-pub mod home;
+mod home;
+mod welcome;
 
 pub use home::HomePage;
+pub use welcome::WelcomePage;

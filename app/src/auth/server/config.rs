@@ -1,28 +1,19 @@
 //! Configuration from the environment (and `.env`, loaded by the server binary).
 //!
-//! Every provider is one family of variables: `OIDC_<NAME>_ISSUER`, `OIDC_<NAME>_CLIENT_ID`,
-//! `OIDC_<NAME>_CLIENT_SECRET`, optional `OIDC_<NAME>_SCOPES` and `OIDC_<NAME>_LABEL`.
-//! The app's public origin is `APP_ORIGIN`; the cookie key comes from `APP_SECRET_KEY`.
+//! Each provider is one family of variables, read by its module in [`super::providers`]
+//! (`GITHUB_CLIENT_ID`, `OIDC_<NAME>_ISSUER`, …). The app's public origin is `APP_ORIGIN`; the
+//! cookie and session keys come from `APP_SECRET_KEY`.
 
-use crate::auth::{ProviderId, REDIRECT_PATH};
+use super::providers::{self, ProviderSpec};
+use crate::auth::REDIRECT_PATH;
 use std::collections::BTreeMap;
 use std::fmt;
 use url::Url;
 
 /// The origin used when `APP_ORIGIN` is not set.
 pub const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
-/// Scopes requested when `OIDC_<NAME>_SCOPES` is not set.
-pub const DEFAULT_SCOPES: &str = "openid profile email";
 /// `APP_SECRET_KEY` must have at least this many bytes (HKDF input for the cookie key).
 pub const MIN_SECRET_KEY_LEN: usize = 32;
-
-const SUFFIXES: [&str; 5] = [
-    "_ISSUER",
-    "_CLIENT_ID",
-    "_CLIENT_SECRET",
-    "_SCOPES",
-    "_LABEL",
-];
 
 /// A configuration value is missing or malformed; the message names the variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +36,11 @@ pub enum ConfigError {
 pub struct ClientSecret(String);
 
 impl ClientSecret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
     /// The secret itself, for the token request only.
     pub fn expose(&self) -> &str {
         &self.0
@@ -74,32 +70,15 @@ impl fmt::Debug for AppSecret {
     }
 }
 
-/// One OpenID provider configured by discovery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OidcProviderConfig {
-    /// `<NAME>` in lowercase.
-    pub id: ProviderId,
-    /// Button label (`OIDC_<NAME>_LABEL`, default: the name capitalised).
-    pub label: String,
-    /// The issuer URL, exactly as the provider's discovery document states it.
-    pub issuer: String,
-    /// The registered client id.
-    pub client_id: String,
-    /// The registered client secret.
-    pub client_secret: ClientSecret,
-    /// Scopes requested at every login.
-    pub scopes: Vec<String>,
-}
-
 /// Everything the auth library needs from the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct AuthConfig {
     /// The app's public origin, e.g. `http://127.0.0.1:3000`.
     pub origin: Url,
     /// `APP_SECRET_KEY`, when set.
     pub secret: Option<AppSecret>,
-    /// Configured providers, sorted by id.
-    pub providers: Vec<OidcProviderConfig>,
+    /// Configured providers (push your own [`ProviderSpec`] here too).
+    pub providers: Vec<ProviderSpec>,
 }
 
 impl AuthConfig {
@@ -123,11 +102,8 @@ impl AuthConfig {
     pub fn from_vars(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let vars: BTreeMap<String, String> = vars
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .collect();
-        let origin = parse_origin(vars.get("APP_ORIGIN").map_or(DEFAULT_ORIGIN, |s| s.trim()))?;
+        let vars = Vars::new(vars);
+        let origin = parse_origin(vars.get("APP_ORIGIN").unwrap_or(DEFAULT_ORIGIN))?;
         let secret = match vars.get("APP_SECRET_KEY") {
             Some(key) if key.len() < MIN_SECRET_KEY_LEN => {
                 return Err(ConfigError::Invalid {
@@ -138,10 +114,7 @@ impl AuthConfig {
             Some(key) => Some(AppSecret(key.as_bytes().to_vec())),
             None => None,
         };
-        let providers = provider_names(&vars)
-            .into_iter()
-            .map(|name| provider(&vars, &name))
-            .collect::<Result<Vec<_>, _>>()?;
+        let providers = providers::from_vars(&vars)?;
         Ok(Self {
             origin,
             secret,
@@ -163,69 +136,120 @@ impl AuthConfig {
     }
 }
 
-/// Every `<NAME>` that appears in an `OIDC_<NAME>_<SUFFIX>` variable.
-fn provider_names(vars: &BTreeMap<String, String>) -> Vec<String> {
-    let mut names: Vec<String> = vars
-        .keys()
-        .filter_map(|k| k.strip_prefix("OIDC_"))
-        .filter_map(|rest| SUFFIXES.iter().find_map(|s| rest.strip_suffix(s)))
-        .filter(|name| !name.is_empty())
-        .map(str::to_owned)
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+/// The variables, with empty values dropped and values trimmed.
+#[derive(Debug, Clone, Default)]
+pub struct Vars(BTreeMap<String, String>);
+
+impl Vars {
+    /// Collects variables (the environment, or a test's pairs).
+    ///
+    /// ```
+    /// use app::auth::server::Vars;
+    /// let v = Vars::new([("A".to_string(), " x ".to_string()), ("B".into(), " ".into())]);
+    /// assert_eq!(v.get("A"), Some("x"));
+    /// assert_eq!(v.get("B"), None);
+    /// ```
+    pub fn new(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(
+            vars.into_iter()
+                .map(|(k, v)| (k, v.trim().to_owned()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+        )
+    }
+
+    /// A variable's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// Whether any of these variables is set.
+    pub fn any(&self, names: &[&str]) -> bool {
+        names.iter().any(|n| self.0.contains_key(*n))
+    }
+
+    /// A variable that must be set.
+    pub fn required(&self, name: &str) -> Result<String, ConfigError> {
+        self.get(name)
+            .map(str::to_owned)
+            .ok_or_else(|| ConfigError::Missing(name.to_owned()))
+    }
+
+    /// An http(s) URL without query or fragment (default when unset), without trailing `/`.
+    pub fn url(&self, name: &str, default: &str) -> Result<String, ConfigError> {
+        let raw = self.get(name).unwrap_or(default);
+        check_url(name, raw).map(|_| raw.trim_end_matches('/').to_owned())
+    }
+
+    /// An http(s) URL that must be set.
+    pub fn required_url(&self, name: &str) -> Result<String, ConfigError> {
+        self.required(name)?;
+        self.url(name, "")
+    }
+
+    /// `true`/`1`/`yes` or `false`/`0`/`no` (default when unset).
+    pub fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(name).map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(_) => Err(ConfigError::Invalid {
+                name: name.to_owned(),
+                reason: "expected true or false".into(),
+            }),
+        }
+    }
+
+    /// Every `<NAME>` such that `<prefix><NAME><suffix>` is set, for one of `suffixes`.
+    pub fn families(&self, prefix: &str, suffixes: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .0
+            .keys()
+            .filter_map(|k| k.strip_prefix(prefix))
+            .filter_map(|rest| suffixes.iter().find_map(|s| rest.strip_suffix(s)))
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The button label from `name`, or `default`.
+    pub fn label(&self, name: &str, default: &str) -> String {
+        self.get(name).unwrap_or(default).to_owned()
+    }
 }
 
-fn provider(
-    vars: &BTreeMap<String, String>,
-    name: &str,
-) -> Result<OidcProviderConfig, ConfigError> {
-    let var = |suffix: &str| format!("OIDC_{name}{suffix}");
-    let required = |suffix: &str| {
-        let key = var(suffix);
-        vars.get(&key)
-            .map(|v| v.trim().to_owned())
-            .ok_or(ConfigError::Missing(key))
+/// `https://domain`, or the value itself when it already has a scheme (for emulators and
+/// self-hosted instances on http://127.0.0.1).
+pub fn domain_url(vars: &Vars, name: &str) -> Result<String, ConfigError> {
+    let raw = vars.required(name)?;
+    let url = if raw.contains("://") {
+        raw
+    } else {
+        format!("https://{raw}")
     };
-    let id = ProviderId::parse(name).map_err(|e| ConfigError::Invalid {
-        name: var("_ISSUER"),
-        reason: e.to_string(),
-    })?;
-    let issuer = required("_ISSUER")?;
-    let parsed = Url::parse(&issuer).map_err(|e| ConfigError::Invalid {
-        name: var("_ISSUER"),
-        reason: e.to_string(),
-    })?;
-    if !matches!(parsed.scheme(), "https" | "http") || parsed.query().is_some() {
-        return Err(ConfigError::Invalid {
-            name: var("_ISSUER"),
-            reason: "expected an http(s) URL without query".into(),
-        });
+    check_url(name, &url).map(|_| url.trim_end_matches('/').to_owned())
+}
+
+fn check_url(name: &str, raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid {
+        name: name.to_owned(),
+        reason,
+    };
+    let url = Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "https" | "http")
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid("expected an http(s) URL without query".into()));
     }
-    let scopes = vars
-        .get(&var("_SCOPES"))
-        .map_or(DEFAULT_SCOPES, String::as_str)
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let label = vars
-        .get(&var("_LABEL"))
-        .map(|l| l.trim().to_owned())
-        .unwrap_or_else(|| default_label(name));
-    Ok(OidcProviderConfig {
-        id,
-        label,
-        issuer,
-        client_id: required("_CLIENT_ID")?,
-        client_secret: ClientSecret(required("_CLIENT_SECRET")?),
-        scopes,
-    })
+    Ok(url)
 }
 
 /// `MY_IDP` → `My idp`.
-fn default_label(name: &str) -> String {
+pub fn default_label(name: &str) -> String {
     let lower = name.to_ascii_lowercase().replace('_', " ");
     let mut chars = lower.chars();
     chars
@@ -280,7 +304,7 @@ mod tests {
         let p = &c.providers[0];
         assert_eq!(p.id.as_str(), "local");
         assert_eq!(p.label, "Local");
-        assert_eq!(p.scopes, ["openid", "profile", "email"]);
+        assert_eq!(p.scopes.base, ["openid", "profile", "email"]);
         assert_eq!(p.client_secret.expose(), "secret");
     }
 
@@ -293,7 +317,7 @@ mod tests {
             ("APP_ORIGIN", "https://app.example.test"),
         ]));
         let c = AuthConfig::from_vars(v).unwrap();
-        assert_eq!(c.providers[0].scopes, ["openid", "groups", "email"]);
+        assert_eq!(c.providers[0].scopes.base, ["openid", "groups", "email"]);
         assert_eq!(c.providers[0].label, "Company SSO");
         assert_eq!(
             c.redirect_uri(),

@@ -51,6 +51,30 @@ pub enum AuthError {
     /// The userinfo request failed or its `sub` does not match the ID token's.
     #[error("userinfo failed: {0}")]
     UserInfo(String),
+    /// The groups could not be fetched.
+    #[error("groups failed: {0}")]
+    Groups(String),
+    /// The login request itself is malformed (bad scope, oversized page).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A session token could not be opened.
+    #[error("session token refused: {0}")]
+    Session(String),
+    /// A call to the provider's API with the user's token failed.
+    #[error("provider API call failed: {0}")]
+    Api(String),
+}
+
+/// An error and its sources on one line, for the server log.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 impl From<AuthError> for LoginError {
@@ -65,6 +89,10 @@ impl From<AuthError> for LoginError {
             AuthError::TokenExchange(_) => ("token_exchange_failed", "The provider did not accept the sign-in. Try again.".into()),
             AuthError::IdToken(_) => ("invalid_id_token", "The provider's identity token failed validation.".into()),
             AuthError::UserInfo(_) => ("userinfo_failed", "Your profile could not be fetched from the provider.".into()),
+            AuthError::Groups(_) => ("groups_failed", "Your groups could not be fetched from the provider.".into()),
+            AuthError::InvalidRequest(detail) => ("invalid_request", detail),
+            AuthError::Session(_) => ("invalid_session", "The saved sign-in could not be restored. Sign in again.".into()),
+            AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),
         };
         LoginError::new(code, Some(text))
     }

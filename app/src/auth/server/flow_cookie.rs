@@ -23,12 +23,41 @@ pub struct PendingLogin {
     pub provider: ProviderId,
     /// The `state` sent in the authorization request.
     pub state: String,
-    /// The PKCE code verifier (the challenge went to the provider).
-    pub pkce_verifier: String,
-    /// The `nonce` the ID token must carry.
-    pub nonce: String,
+    /// The PKCE code verifier (the challenge went to the provider), when PKCE is used.
+    pub pkce_verifier: Option<String>,
+    /// The `nonce` the ID token must carry (OpenID providers).
+    pub nonce: Option<String>,
     /// Unix time the flow started.
     pub started_at: i64,
+    /// Fetch the user's profile.
+    #[serde(default)]
+    pub fetch_user: bool,
+    /// Fetch the user's groups.
+    #[serde(default)]
+    pub fetch_groups: bool,
+    /// Same-tab logins: the checked same-origin path to return to.
+    #[serde(default)]
+    pub return_to: Option<String>,
+    /// A custom completion page body.
+    #[serde(default)]
+    pub complete_page_html: Option<String>,
+}
+
+impl PendingLogin {
+    /// A flow with only the protocol values set (tests and examples).
+    pub fn new(provider: ProviderId, state: &str) -> Self {
+        Self {
+            provider,
+            state: state.to_owned(),
+            pkce_verifier: None,
+            nonce: None,
+            started_at: unix_now(),
+            fetch_user: true,
+            fetch_groups: false,
+            return_to: None,
+            complete_page_html: None,
+        }
+    }
 }
 
 /// Seals and opens [`PendingLogin`] cookies.
@@ -36,10 +65,10 @@ pub struct PendingLogin {
 /// ```
 /// use app::auth::{server::{FlowCookies, PendingLogin}, ProviderId};
 /// let cookies = FlowCookies::new(None, false);
-/// let flow = PendingLogin { provider: ProviderId::parse("local").unwrap(), state: "s1".into(),
-///     pkce_verifier: "v".into(), nonce: "n".into(), started_at: app::auth::server::unix_now() };
+/// let mut flow = PendingLogin::new(ProviderId::parse("local").unwrap(), "s1");
+/// flow.pkce_verifier = Some("verifier".into());
 /// let header = cookies.seal(&flow).encoded().stripped().to_string();
-/// assert!(!header.contains("\"v\""), "sealed cookies are encrypted");
+/// assert!(!header.contains("verifier"), "sealed cookies are encrypted");
 /// assert_eq!(cookies.open(Some(&header), "s1"), Some(flow));
 /// assert_eq!(cookies.open(Some(&header), "other"), None);
 /// ```
@@ -130,11 +159,10 @@ mod tests {
 
     fn flow(state: &str, started_at: i64) -> PendingLogin {
         PendingLogin {
-            provider: ProviderId::parse("local").unwrap(),
-            state: state.into(),
-            pkce_verifier: "verifier-123".into(),
-            nonce: "nonce-456".into(),
+            pkce_verifier: Some("verifier-123".into()),
+            nonce: Some("nonce-456".into()),
             started_at,
+            ..PendingLogin::new(ProviderId::parse("local").unwrap(), state)
         }
     }
 
@@ -159,8 +187,12 @@ mod tests {
         assert_eq!(c.name(), "__Secure-porte_flow_abc");
         assert_eq!(c.secure(), Some(true));
         assert_eq!(
-            cookies.open(Some(&header(&c)), "abc").unwrap().nonce,
-            "nonce-456"
+            cookies
+                .open(Some(&header(&c)), "abc")
+                .unwrap()
+                .nonce
+                .as_deref(),
+            Some("nonce-456")
         );
     }
 

@@ -1,21 +1,38 @@
 //! The server half of the auth library (feature `ssr`): configuration, providers, the flow
-//! cookie and the OAuth redirect endpoint. Client secrets and keys never leave this module tree.
+//! cookie, the session token and the OAuth redirect endpoint. Client secrets and keys never
+//! leave this module tree.
 
+pub mod api;
 mod config;
+pub mod discovery;
 mod error;
 mod flow_cookie;
-mod oidc;
+pub mod id_token;
+mod login;
+mod profile;
+pub mod providers;
 mod redirect;
+pub mod return_path;
+pub mod session;
+mod token;
 
-pub use config::{AppSecret, AuthConfig, ClientSecret, ConfigError, OidcProviderConfig};
+pub use config::{AppSecret, AuthConfig, ClientSecret, ConfigError, Vars};
 pub use error::AuthError;
 pub use flow_cookie::{unix_now, FlowCookies, PendingLogin, FLOW_TTL_SECS};
-pub use oidc::{ExtraMetadata, Metadata, OidcProvider};
+pub use login::{check_response_issuer, Provider};
 pub use redirect::{oauth_redirect, RedirectQuery};
+pub use token::TokenSet;
 
-use crate::auth::{Completion, LoginStart, ProviderId, ProviderInfo};
+use crate::auth::{
+    Authorization, Completion, LoginRequest, LoginStart, ProviderId, ProviderInfo, SealedToken,
+    TokenInfo,
+};
 use cookie::Cookie;
+use session::{Sealer, SessionData};
 use std::sync::Arc;
+
+/// The longest custom completion page accepted (it travels in the flow cookie).
+pub const MAX_COMPLETE_PAGE_HTML: usize = 2048;
 
 /// Everything the login endpoints need, shared by all requests (cheap to clone).
 ///
@@ -29,9 +46,22 @@ pub struct AuthState(Arc<Inner>);
 
 struct Inner {
     config: AuthConfig,
-    providers: Vec<OidcProvider>,
+    providers: Vec<Provider>,
     cookies: FlowCookies,
+    sealer: Sealer,
     http: reqwest::Client,
+}
+
+/// A finished redirect: what the completion page shows and does.
+pub struct Finished {
+    /// The result, for the page that started the login.
+    pub completion: Completion,
+    /// Deletes the flow cookie.
+    pub removal: Option<Cookie<'static>>,
+    /// Same-tab logins: where to go next.
+    pub return_to: Option<String>,
+    /// The login's custom completion page body.
+    pub page_html: Option<String>,
 }
 
 impl AuthState {
@@ -41,58 +71,68 @@ impl AuthState {
             // Never follow redirects: a hostile endpoint must not bounce the client secret or
             // a code elsewhere (oauth2-rs docs: SSRF).
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(15))
+            .timeout(std::time::Duration::from_secs(10))
             .user_agent(concat!("Porte/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https());
+        let sealer = Sealer::new(config.secret.as_ref());
         let providers = config
             .providers
             .iter()
             .cloned()
-            .map(OidcProvider::new)
+            .map(Provider::new)
             .collect();
         Ok(Self(Arc::new(Inner {
             config,
             providers,
             cookies,
+            sealer,
             http,
         })))
     }
 
-    /// Whether `APP_SECRET_KEY` was given (else the cookie key is random for this process).
+    /// Whether `APP_SECRET_KEY` was given (else the keys are random for this process).
     pub fn has_configured_secret(&self) -> bool {
         self.0.config.secret.is_some()
     }
 
     /// The configured providers, for the sign-in buttons.
     pub fn providers(&self) -> Vec<ProviderInfo> {
-        self.0
-            .providers
-            .iter()
-            .map(|p| ProviderInfo {
-                id: p.id().clone(),
-                label: p.label().to_owned(),
-            })
-            .collect()
+        self.0.providers.iter().map(info).collect()
     }
 
-    fn provider(&self, id: &ProviderId) -> Result<&OidcProvider, AuthError> {
+    fn provider(&self, id: &ProviderId) -> Result<&Provider, AuthError> {
         self.0
             .providers
             .iter()
-            .find(|p| p.id() == id)
+            .find(|p| &p.spec.id == id)
             .ok_or_else(|| AuthError::UnknownProvider(id.clone()))
     }
 
-    /// Starts a login with `provider`: the URL to open and the `Set-Cookie` holding its secrets.
+    /// Starts a login: the URL to open and the `Set-Cookie` holding the flow's secrets.
     pub async fn start_login(
         &self,
-        provider: &ProviderId,
+        request: &LoginRequest,
     ) -> Result<(LoginStart, Cookie<'static>), AuthError> {
+        if request
+            .complete_page_html
+            .as_ref()
+            .is_some_and(|h| h.len() > MAX_COMPLETE_PAGE_HTML)
+        {
+            return Err(AuthError::InvalidRequest(format!(
+                "complete_page_html is longer than {MAX_COMPLETE_PAGE_HTML} bytes"
+            )));
+        }
+        let return_to = request.return_to.as_deref().map(|raw| {
+            return_path::safe_return_path(raw).unwrap_or_else(|| {
+                tracing::warn!("refused a return path that is not a same-origin path");
+                "/".to_owned()
+            })
+        });
         let redirect_uri = self.0.config.redirect_uri();
         let (authorization_url, flow) = self
-            .provider(provider)?
-            .start(&self.0.http, &redirect_uri)
+            .provider(&request.provider)?
+            .start(&self.0.http, &redirect_uri, request, return_to)
             .await?;
         let cookie = self.0.cookies.seal(&flow);
         Ok((
@@ -104,62 +144,127 @@ impl AuthState {
         ))
     }
 
-    /// Finishes the flow named by the redirect's `state`. Returns the result for the page, and
-    /// the `Set-Cookie` that deletes the flow cookie (so the `state` cannot be used again).
+    /// Finishes the flow named by the redirect's `state`, and deletes its cookie (so the
+    /// `state` cannot be used again).
     pub async fn complete_login(
         &self,
         query: &RedirectQuery,
         cookie_header: Option<&str>,
-    ) -> (Completion, Option<Cookie<'static>>) {
+    ) -> Finished {
         let Some(state) = query.state.clone() else {
-            return (
-                Completion {
+            return Finished {
+                completion: Completion {
                     state: None,
                     outcome: Err(AuthError::NoLoginPending.into()),
                 },
-                None,
-            );
+                removal: None,
+                return_to: None,
+                page_html: None,
+            };
         };
         let removal = self.0.cookies.removal(&state);
-        let outcome = match self.0.cookies.open(cookie_header, &state) {
-            Some(flow) => self.finish(query, &flow).await,
+        let flow = self.0.cookies.open(cookie_header, &state);
+        let outcome = match &flow {
+            Some(flow) => self.finish(query, flow).await,
             None => Err(AuthError::NoLoginPending),
         };
         if let Err(e) = &outcome {
             tracing::warn!(error = %e, "login not completed");
         }
-        let completion = Completion {
-            state: Some(state),
-            outcome: outcome.map_err(Into::into),
-        };
-        (completion, Some(removal))
+        let (return_to, page_html) = flow
+            .map(|f| (f.return_to, f.complete_page_html))
+            .unwrap_or_default();
+        Finished {
+            completion: Completion {
+                state: Some(state),
+                outcome: outcome.map_err(Into::into),
+            },
+            removal: Some(removal),
+            return_to,
+            page_html,
+        }
     }
 
     async fn finish(
         &self,
         query: &RedirectQuery,
         flow: &PendingLogin,
-    ) -> Result<crate::auth::UserProfile, AuthError> {
+    ) -> Result<Authorization, AuthError> {
         let provider = self.provider(&flow.provider)?;
-        let meta = provider.metadata(&self.0.http).await?;
-        OidcProvider::check_response_issuer(&meta, query.iss.as_deref())?;
-        if let Some(error) = &query.error {
-            return Err(AuthError::Provider {
-                error: error.clone(),
-                description: query.error_description.clone(),
-            });
-        }
-        let code = query.code.as_deref().ok_or(AuthError::MissingCode)?;
-        let user = provider
-            .finish(
-                &self.0.http,
-                &meta,
-                &self.0.config.redirect_uri(),
-                code,
-                flow,
-            )
+        let data = provider
+            .finish(&self.0.http, &self.0.config.redirect_uri(), query, flow)
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
-        Ok(user)
+        let sealed = self.0.sealer.seal(&data);
+        self.authorization(&data, sealed)
+    }
+
+    /// Opens a session token (Flet's `saved_token`) and returns its authorization.
+    pub fn restore(&self, sealed: &SealedToken) -> Result<Authorization, AuthError> {
+        let data = self.open(sealed)?;
+        self.authorization(&data, sealed.clone())
+    }
+
+    /// `GET <provider API>/<path>` with the session's access token (GitHub API, Graph). The
+    /// browser never needs the refresh token or the client secret for this.
+    pub async fn api_get(
+        &self,
+        sealed: &SealedToken,
+        path: &str,
+    ) -> Result<serde_json::Value, AuthError> {
+        let data = self.open(sealed)?;
+        let base = self
+            .provider(&data.provider)?
+            .spec
+            .api_base
+            .clone()
+            .ok_or_else(|| AuthError::Api(format!("{} has no API configured", data.provider)))?;
+        if path.contains("://") || path.starts_with("//") || path.contains("..") {
+            return Err(AuthError::InvalidRequest(
+                "the API path must be relative".into(),
+            ));
+        }
+        let url = format!("{base}/{}", path.trim_start_matches('/'));
+        api::get_json(&self.0.http, &url, &data.token.access_token)
+            .await
+            .map(|(body, _)| body)
+            .map_err(|e| AuthError::Api(e.to_string()))
+    }
+
+    fn open(&self, sealed: &SealedToken) -> Result<SessionData, AuthError> {
+        self.0
+            .sealer
+            .open(sealed)
+            .map_err(|e| AuthError::Session(e.to_string()))
+    }
+
+    fn authorization(
+        &self,
+        data: &SessionData,
+        sealed: SealedToken,
+    ) -> Result<Authorization, AuthError> {
+        let provider = info(self.provider(&data.provider)?);
+        let t = &data.token;
+        Ok(Authorization {
+            provider,
+            token: TokenInfo {
+                access_token: t.access_token.clone(),
+                token_type: t.token_type.clone(),
+                scope: t.scope.clone(),
+                expires_in: t.expires_in,
+                expires_at: t.expires_at,
+                has_refresh_token: t.refresh_token.is_some(),
+                id_token_claims: data.id_token_claims.clone(),
+            },
+            user: data.user.clone(),
+            sealed,
+        })
+    }
+}
+
+fn info(p: &Provider) -> ProviderInfo {
+    ProviderInfo {
+        id: p.spec.id.clone(),
+        label: p.spec.label.clone(),
     }
 }

@@ -1,8 +1,8 @@
 //! `GET /api/oauth/redirect`: where providers send the browser back. Completes the flow and
 //! answers with a small page that hands the result to the page that opened the login.
 
-use super::AuthState;
-use crate::auth::{Completion, LOGIN_CHANNEL};
+use super::{AuthState, Finished};
+use crate::auth::LOGIN_CHANNEL;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -61,58 +61,76 @@ pub async fn oauth_redirect(
 ) -> Response {
     let query = RedirectQuery::parse(raw.as_deref().unwrap_or(""));
     let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
-    let (completion, removal) = auth.complete_login(&query, cookie_header).await;
+    let finished = auth.complete_login(&query, cookie_header).await;
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
-    let mut response = completion_page(&completion, &stylesheet).into_response();
+    let custom = finished.page_html.is_some();
+    let mut response = completion_page(&finished, &stylesheet).into_response();
     let headers = response.headers_mut();
+    // Scripts never run from a custom page; its inline styles may.
+    let csp = if custom {
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    } else {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    };
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),
         // The URL holds the code: never send it on as a Referer.
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-             base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, csp),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if let Some(value) = removal.and_then(|c| HeaderValue::from_str(&c.encoded().to_string()).ok())
+    if let Some(value) = finished
+        .removal
+        .and_then(|c| HeaderValue::from_str(&c.encoded().to_string()).ok())
     {
         headers.append(header::SET_COOKIE, value);
     }
     response
 }
 
-/// The completion page: a readable message, the result as JSON in a data attribute, and the
-/// static script (`/porte-complete.js`) that posts it on the [`LOGIN_CHANNEL`] and closes the popup.
-fn completion_page(completion: &Completion, stylesheet: &str) -> axum::response::Html<String> {
+/// The completion page: a readable message (or the login's custom body), the result as JSON in
+/// a data attribute, and the static script (`/porte-complete.js`) that posts it on the
+/// [`LOGIN_CHANNEL`] and closes the popup, or (same tab) keeps it for the app and goes back.
+fn completion_page(finished: &Finished, stylesheet: &str) -> axum::response::Html<String> {
+    let completion = &finished.completion;
     let json = serde_json::to_string(completion).unwrap_or_default();
     let (title, message) = match &completion.outcome {
-        Ok(user) => (
+        Ok(a) => (
             "Sign-in complete".to_owned(),
             format!(
-                "Signed in as {}. You can close this window.",
-                user.display_name()
+                "Signed in with {}. You can close this window.",
+                a.provider.label
             ),
         ),
         Err(e) => ("Sign-in failed".to_owned(), e.to_string()),
     };
     let stylesheet = stylesheet.to_owned();
+    let return_to = finished.return_to.clone();
+    let body = match finished.page_html.clone() {
+        Some(html) => view! { <div class="custom-completion" inner_html=html></div> }.into_any(),
+        None => view! {
+            <h1>{title.clone()}</h1>
+            <p role="status">{message}</p>
+            <p class="hint">"If this window stays open, close it and "<a href="/">"return to the app"</a>"."</p>
+        }
+        .into_any(),
+    };
     let document = view! {
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <title>{title.clone()}</title>
+                <title>{title}</title>
                 <link rel="stylesheet" href=stylesheet />
             </head>
             <body>
-                <main class="card completion" id="porte-completion" data-channel=LOGIN_CHANNEL data-completion=json>
-                    <h1>{title}</h1>
-                    <p role="status">{message}</p>
-                    <p class="hint">"If this window stays open, close it and return to the app."</p>
+                <main class="card completion" id="porte-completion" data-channel=LOGIN_CHANNEL
+                    data-completion=json data-return=return_to>
+                    {body}
                 </main>
                 <script src="/porte-complete.js"></script>
             </body>

@@ -1,0 +1,290 @@
+//! The login API for Leptos components (Flet's `page.login`, `page.auth`, `page.on_login`,
+//! `page.logout`), and the server functions it calls.
+//!
+//! ```no_run
+//! use app::auth::{Auth, LoginOptions, ProviderId};
+//! use leptos::prelude::*;
+//!
+//! #[component]
+//! fn LoginWithGitHub() -> impl IntoView {
+//!     let auth = Auth::expect();
+//!     auth.on_login(|e| if !e.is_ok() { leptos::logging::warn!("{}", e.error) });
+//!     let github = ProviderId::parse("github").unwrap();
+//!     view! {
+//!         <button on:click=move |_| auth.login(github.clone(), LoginOptions {
+//!             scope: vec!["public_repo".into()], ..LoginOptions::default() })>"Login"</button>
+//!     }
+//! }
+//! ```
+
+use crate::auth::browser::{
+    await_completion, navigate_here, take_returned_completion, LoginWindow,
+};
+use crate::auth::{
+    Authorization, LoginError, LoginEvent, LoginRequest, LoginStart, LogoutEvent, ProviderId,
+    ProviderInfo, SealedToken,
+};
+use leptos::prelude::*;
+
+/// The providers configured on the server, for the sign-in buttons.
+#[server]
+pub async fn list_providers() -> Result<Vec<ProviderInfo>, LoginError> {
+    Ok(auth_state()?.providers())
+}
+
+/// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
+/// JSON input: browsers cannot send it cross-site without a CORS preflight.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn start_login(request: LoginRequest) -> Result<LoginStart, LoginError> {
+    use axum::http::{header::SET_COOKIE, HeaderValue};
+    let (start, cookie) = auth_state()?.start_login(&request).await.map_err(|e| {
+        tracing::warn!(error = %e, "login could not start");
+        LoginError::from(e)
+    })?;
+    let value = HeaderValue::from_str(&cookie.encoded().to_string())
+        .map_err(|e| LoginError::new("server_error", Some(e.to_string())))?;
+    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, value);
+    Ok(start)
+}
+
+/// Restores a sign-in from a saved session token (Flet's `saved_token`).
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn restore_session(sealed: SealedToken) -> Result<Authorization, LoginError> {
+    auth_state()?.restore(&sealed).map_err(LoginError::from)
+}
+
+#[cfg(feature = "ssr")]
+fn auth_state() -> Result<crate::auth::server::AuthState, LoginError> {
+    use_context::<crate::auth::server::AuthState>()
+        .ok_or_else(|| LoginError::new("server_error", Some("auth is not set up".into())))
+}
+
+/// How the authorization URL is opened.
+#[derive(Clone, Default)]
+pub enum OpenMode {
+    /// A centred popup (default); the page stays where it is.
+    #[default]
+    Popup,
+    /// This tab goes to the provider and comes back to `redirect_to_page`.
+    SameTab,
+    /// A new tab, which closes itself when done.
+    NewTab,
+    /// The app opens the URL itself (Flet's `on_open_authorization_url`).
+    Custom(Callback<String>),
+}
+
+/// Options of one login (Flet's `page.login` arguments).
+#[derive(Clone)]
+pub struct LoginOptions {
+    /// Extra scopes for this login.
+    pub scope: Vec<String>,
+    /// Fetch the user (default true).
+    pub fetch_user: bool,
+    /// Fetch the user's groups (default false).
+    pub fetch_groups: bool,
+    /// Restore this saved session instead of signing in again.
+    pub saved_token: Option<SealedToken>,
+    /// How the authorization URL is opened.
+    pub open: OpenMode,
+    /// A custom completion page body (HTML, at most 2 KB; scripts in it do not run).
+    pub complete_page_html: Option<String>,
+    /// Same tab: where to land afterwards (a same-origin path; default: the current page).
+    pub redirect_to_page: Option<String>,
+}
+
+impl Default for LoginOptions {
+    fn default() -> Self {
+        Self {
+            scope: Vec::new(),
+            fetch_user: true,
+            fetch_groups: false,
+            saved_token: None,
+            open: OpenMode::Popup,
+            complete_page_html: None,
+            redirect_to_page: None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Handlers {
+    on_login: Vec<Callback<LoginEvent>>,
+    on_logout: Vec<Callback<LogoutEvent>>,
+}
+
+/// The page's sign-ins: one [`Authorization`] per provider, the login in progress, the last
+/// error, and the `on_login` / `on_logout` events. Cheap to copy; provide it once.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    authorizations: RwSignal<Vec<Authorization>>,
+    pending: RwSignal<Option<ProviderId>>,
+    error: RwSignal<Option<LoginError>>,
+    handlers: StoredValue<Handlers>,
+}
+
+impl Auth {
+    /// Creates the state and provides it as context. In the browser, a same-tab login that
+    /// just came back is picked up once the page is hydrated.
+    pub fn provide() -> Self {
+        let auth = Self {
+            authorizations: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(None),
+            error: RwSignal::new(None),
+            handlers: StoredValue::new(Handlers::default()),
+        };
+        provide_context(auth);
+        Effect::new(move |_| {
+            if let Some(c) = take_returned_completion() {
+                let provider = c.outcome.as_ref().ok().map(|a| a.provider.id.clone());
+                auth.complete(provider, c.outcome);
+            }
+        });
+        auth
+    }
+
+    /// The state provided by [`Auth::provide`].
+    pub fn expect() -> Self {
+        expect_context()
+    }
+
+    /// Every current sign-in (reactive).
+    pub fn authorizations(&self) -> ReadSignal<Vec<Authorization>> {
+        self.authorizations.read_only()
+    }
+
+    /// The sign-in with `provider`, if any (reactive).
+    pub fn authorization(&self, provider: &ProviderId) -> Option<Authorization> {
+        self.authorizations
+            .with(|all| all.iter().find(|a| &a.provider.id == provider).cloned())
+    }
+
+    /// The provider a login is in progress with (reactive).
+    pub fn pending(&self) -> ReadSignal<Option<ProviderId>> {
+        self.pending.read_only()
+    }
+
+    /// The last login error, until dismissed or the next login.
+    pub fn error(&self) -> RwSignal<Option<LoginError>> {
+        self.error
+    }
+
+    /// Calls `f` after every login attempt (empty `error` on success).
+    pub fn on_login(&self, f: impl Fn(LoginEvent) + Send + Sync + 'static) {
+        self.handlers
+            .update_value(|h| h.on_login.push(Callback::new(f)));
+    }
+
+    /// Calls `f` after every logout.
+    pub fn on_logout(&self, f: impl Fn(LogoutEvent) + Send + Sync + 'static) {
+        self.handlers
+            .update_value(|h| h.on_logout.push(Callback::new(f)));
+    }
+
+    /// Signs in with `provider`. Call it from the click handler itself: the popup must open
+    /// before any `.await`, or blockers stop it. One login at a time.
+    pub fn login(&self, provider: ProviderId, options: LoginOptions) {
+        if self.pending.get_untracked().is_some() {
+            return;
+        }
+        self.error.set(None);
+        let this = *self;
+        if let Some(saved) = options.saved_token {
+            self.pending.set(Some(provider.clone()));
+            leptos::task::spawn_local(async move {
+                let outcome = restore_session(saved).await;
+                this.complete(Some(provider), outcome);
+            });
+            return;
+        }
+        let same_tab = matches!(options.open, OpenMode::SameTab);
+        let request = LoginRequest {
+            provider: provider.clone(),
+            scope: options.scope,
+            fetch_user: options.fetch_user,
+            fetch_groups: options.fetch_groups,
+            complete_page_html: options.complete_page_html,
+            return_to: same_tab.then(|| options.redirect_to_page.unwrap_or_else(current_path)),
+        };
+        let window = match options.open {
+            OpenMode::Popup => LoginWindow::open(),
+            OpenMode::NewTab => LoginWindow::open_tab(),
+            OpenMode::SameTab | OpenMode::Custom(_) => None,
+        };
+        let opens_window = matches!(options.open, OpenMode::Popup | OpenMode::NewTab);
+        if opens_window && window.is_none() {
+            let blocked = LoginError::new(
+                "popup_blocked",
+                Some("The browser blocked the sign-in window. Allow pop-ups for this site and try again.".into()),
+            );
+            self.complete(Some(provider), Err(blocked));
+            return;
+        }
+        self.pending.set(Some(provider.clone()));
+        let open = options.open;
+        leptos::task::spawn_local(async move {
+            match start_login(request).await {
+                Ok(start) => {
+                    let done =
+                        move |c: crate::auth::Completion| this.complete(Some(provider), c.outcome);
+                    match (open, window) {
+                        (OpenMode::SameTab, _) => navigate_here(&start.authorization_url),
+                        (OpenMode::Custom(opener), _) => {
+                            opener.run(start.authorization_url.clone());
+                            await_completion(None, start.state, done);
+                        }
+                        (_, Some(window)) => {
+                            window.navigate(&start.authorization_url);
+                            await_completion(Some(window), start.state, done);
+                        }
+                        (_, None) => {}
+                    }
+                }
+                Err(error) => {
+                    if let Some(w) = window {
+                        w.close();
+                    }
+                    this.complete(Some(provider), Err(error));
+                }
+            }
+        });
+    }
+
+    /// Forgets the sign-in with `provider` in this page and fires `on_logout`.
+    pub fn logout(&self, provider: &ProviderId) {
+        self.authorizations
+            .update(|all| all.retain(|a| &a.provider.id != provider));
+        let event = LogoutEvent {
+            provider: provider.clone(),
+        };
+        for h in self.handlers.with_value(|h| h.on_logout.clone()) {
+            h.run(event.clone());
+        }
+    }
+
+    fn complete(&self, provider: Option<ProviderId>, outcome: Result<Authorization, LoginError>) {
+        self.pending.set(None);
+        let event = match outcome {
+            Ok(a) => {
+                let id = a.provider.id.clone();
+                self.authorizations.update(|all| {
+                    all.retain(|x| x.provider.id != id);
+                    all.push(a);
+                });
+                LoginEvent::success(Some(id))
+            }
+            Err(e) => {
+                let event = LoginEvent::failure(provider, &e);
+                self.error.set(Some(e));
+                event
+            }
+        };
+        for h in self.handlers.with_value(|h| h.on_login.clone()) {
+            h.run(event.clone());
+        }
+    }
+}
+
+/// The current path, query and fragment (where a same-tab login returns by default).
+fn current_path() -> String {
+    crate::auth::browser::current_path().unwrap_or_else(|| "/".into())
+}

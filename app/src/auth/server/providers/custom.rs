@@ -1,0 +1,172 @@
+//! Custom OAuth 2.0 providers, every endpoint given explicitly (Flet's `OAuthProvider`).
+//!
+//! From Rust, build a [`ProviderSpec`] with [`custom`] and your own mapping function; from the
+//! environment, the `OAUTH_<NAME>_…` family: `AUTHORIZATION_URL`, `TOKEN_URL`, `USERINFO_URL`,
+//! `CLIENT_ID`, `CLIENT_SECRET` (required); `SCOPES`, `CLIENT_AUTH` (`basic` or `post`, default
+//! `basic`), `USER_ID_FIELD` (default `sub`, then `id`), `PKCE` (default true), `GROUPS_URL`
+//! (an array of objects with a `name`, pages via `Link`), `LABEL`.
+
+use super::{
+    split_scopes, standard_claims, text, ClientAuth, Endpoints, Groups, Logout, MapProfile,
+    MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Scopes,
+};
+use crate::auth::server::config::{default_label, ClientSecret, ConfigError, Vars};
+use crate::auth::ProviderId;
+
+const SUFFIXES: [&str; 11] = [
+    "_AUTHORIZATION_URL",
+    "_TOKEN_URL",
+    "_USERINFO_URL",
+    "_CLIENT_ID",
+    "_CLIENT_SECRET",
+    "_SCOPES",
+    "_CLIENT_AUTH",
+    "_USER_ID_FIELD",
+    "_PKCE",
+    "_GROUPS_URL",
+    "_LABEL",
+];
+
+/// The endpoints of a custom provider.
+#[derive(Debug, Clone)]
+pub struct CustomEndpoints {
+    /// Authorization endpoint.
+    pub authorization: String,
+    /// Token endpoint.
+    pub token: String,
+    /// Profile endpoint (bearer GET returning a JSON object).
+    pub userinfo: String,
+}
+
+/// A custom OAuth 2.0 provider with the standard-claims mapping; change fields as needed.
+///
+/// ```
+/// use app::auth::server::providers::{custom::{custom, CustomEndpoints}, ClientAuth};
+/// use app::auth::server::ClientSecret;
+/// let mut spec = custom("acme", "ACME", "id", ClientSecret::new("s"), CustomEndpoints {
+///     authorization: "https://acme.example/authorize".into(),
+///     token: "https://acme.example/token".into(),
+///     userinfo: "https://api.acme.example/me".into(),
+/// }, &["profile"]);
+/// spec.client_auth = ClientAuth::Post;
+/// spec.profile.map = |input| app::auth::server::providers::MappedUser {
+///     id: app::auth::server::providers::text(input.profile, "account_id"),
+///     ..app::auth::server::providers::standard_claims(input)
+/// };
+/// assert_eq!(spec.id.as_str(), "acme");
+/// ```
+pub fn custom(
+    id: &str,
+    label: &str,
+    client_id: &str,
+    client_secret: ClientSecret,
+    endpoints: CustomEndpoints,
+    scopes: &[&str],
+) -> ProviderSpec {
+    ProviderSpec {
+        id: ProviderId::parse(id).expect("a provider id made of [a-z0-9_-]"),
+        label: label.to_owned(),
+        client_id: client_id.to_owned(),
+        client_secret,
+        endpoints: Endpoints::Explicit {
+            authorization: endpoints.authorization,
+            token: endpoints.token,
+            userinfo: Some(endpoints.userinfo.clone()),
+            revocation: None,
+        },
+        scopes: Scopes {
+            base: scopes.iter().map(|s| s.to_string()).collect(),
+            ..Scopes::default()
+        },
+        auth_params: Vec::new(),
+        consent_for_offline: false,
+        client_auth: ClientAuth::Basic,
+        pkce: true,
+        profile: Profile {
+            source: ProfileSource::Url(endpoints.userinfo),
+            emails: None,
+            map: sub_or_id,
+        },
+        groups: Groups::None,
+        api_base: None,
+        logout: Logout::None,
+    }
+}
+
+/// Standard claims, with the id from `sub`, else `id`.
+pub fn sub_or_id(input: &ProfileInput) -> MappedUser {
+    let mut user = standard_claims(input);
+    user.id = user.id.or_else(|| text(input.profile, "id"));
+    user
+}
+
+/// Standard claims with the id read from `field`.
+fn with_id(input: &ProfileInput, field: &str) -> MappedUser {
+    MappedUser {
+        id: text(input.profile, field),
+        ..standard_claims(input)
+    }
+}
+
+/// Every `OAUTH_<NAME>_…` family.
+pub fn from_vars(vars: &Vars) -> Result<Vec<ProviderSpec>, ConfigError> {
+    vars.families("OAUTH_", &SUFFIXES)
+        .iter()
+        .map(|name| one(vars, name))
+        .collect()
+}
+
+fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
+    let var = |suffix: &str| format!("OAUTH_{name}{suffix}");
+    ProviderId::parse(name).map_err(|e| ConfigError::Invalid {
+        name: var("_CLIENT_ID"),
+        reason: e.to_string(),
+    })?;
+    let endpoints = CustomEndpoints {
+        authorization: vars.required_url(&var("_AUTHORIZATION_URL"))?,
+        token: vars.required_url(&var("_TOKEN_URL"))?,
+        userinfo: vars.required_url(&var("_USERINFO_URL"))?,
+    };
+    let scopes = split_scopes(vars.get(&var("_SCOPES")).unwrap_or(""));
+    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    let mut spec = custom(
+        &name.to_ascii_lowercase(),
+        &vars.label(&var("_LABEL"), &default_label(name)),
+        &vars.required(&var("_CLIENT_ID"))?,
+        ClientSecret::new(vars.required(&var("_CLIENT_SECRET"))?),
+        endpoints,
+        &scopes,
+    );
+    if let Some(raw) = vars.get(&var("_CLIENT_AUTH")) {
+        spec.client_auth = ClientAuth::parse(raw).ok_or_else(|| ConfigError::Invalid {
+            name: var("_CLIENT_AUTH"),
+            reason: "expected basic or post".into(),
+        })?;
+    }
+    spec.pkce = vars.flag(&var("_PKCE"), true)?;
+    // A `fn` cannot capture the field name, so the usual names are spelled out.
+    let map: Option<MapProfile> = match vars.get(&var("_USER_ID_FIELD")) {
+        None | Some("sub") => None,
+        Some("id") => Some(|i| with_id(i, "id")),
+        Some("user_id") => Some(|i| with_id(i, "user_id")),
+        Some("login") => Some(|i| with_id(i, "login")),
+        Some("email") => Some(|i| with_id(i, "email")),
+        Some(_) => {
+            return Err(ConfigError::Invalid {
+                name: var("_USER_ID_FIELD"),
+                reason: "one of sub, id, user_id, login, email (or map it in Rust)".into(),
+            })
+        }
+    };
+    if let Some(map) = map {
+        spec.profile.map = map;
+    }
+    if let Some(url) = vars.get(&var("_GROUPS_URL")) {
+        spec.groups = Groups::Paged {
+            url: vars.url(&var("_GROUPS_URL"), url)?,
+            paging: Paging::LinkHeader,
+            name: |g| g.get("name")?.as_str().map(str::to_owned),
+        };
+    }
+    Ok(spec)
+}

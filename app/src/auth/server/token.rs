@@ -1,0 +1,149 @@
+//! The token endpoint through `oauth2`: code exchange (with PKCE) and the token set Porte keeps.
+//! GitHub's quirks are handled here generically: an `error` body with HTTP 200 is a provider
+//! error, and comma-separated scopes are split.
+
+use super::error::{chain, AuthError};
+use super::providers::{split_scopes, ClientAuth};
+use super::ClientSecret;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, ClientId, EndpointNotSet, EndpointSet, RedirectUrl, RequestTokenError,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse as _, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+
+/// Token response fields beyond RFC 6749.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExtraFields {
+    /// OpenID Connect ID token.
+    pub id_token: Option<String>,
+}
+impl oauth2::ExtraTokenFields for ExtraFields {}
+
+/// A token response.
+pub type TokenResponse = StandardTokenResponse<ExtraFields, BasicTokenType>;
+
+/// An `oauth2` client with authorization and token endpoints set.
+pub type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// The tokens of one sign-in, as sealed into the session token (never sent in clear).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSet {
+    /// Access token.
+    pub access_token: String,
+    /// Token type (`bearer`).
+    pub token_type: String,
+    /// Granted scopes.
+    pub scope: Vec<String>,
+    /// Lifetime at issue.
+    pub expires_in: Option<u64>,
+    /// Unix expiry time.
+    pub expires_at: Option<u64>,
+    /// Refresh token.
+    pub refresh_token: Option<String>,
+    /// Raw ID token (for `id_token_hint` at logout).
+    pub id_token: Option<String>,
+}
+
+/// Builds the client for one provider's endpoints.
+pub fn client(
+    client_id: &str,
+    secret: &ClientSecret,
+    auth: ClientAuth,
+    authorization: &str,
+    token: &str,
+    redirect_uri: &str,
+) -> Result<OAuthClient, AuthError> {
+    let bad = |what: &str, e: url::ParseError| AuthError::TokenExchange(format!("{what}: {e}"));
+    Ok(oauth2::Client::new(ClientId::new(client_id.to_owned()))
+        .set_client_secret(oauth2::ClientSecret::new(secret.expose().to_owned()))
+        .set_auth_uri(
+            AuthUrl::new(authorization.to_owned()).map_err(|e| bad("authorization URL", e))?,
+        )
+        .set_token_uri(TokenUrl::new(token.to_owned()).map_err(|e| bad("token URL", e))?)
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| bad("redirect URI", e))?,
+        )
+        .set_auth_type(match auth {
+            ClientAuth::Basic => AuthType::BasicAuth,
+            ClientAuth::Post => AuthType::RequestBody,
+        }))
+}
+
+/// Exchanges the code (with the PKCE verifier when the flow used PKCE).
+pub async fn exchange_code(
+    http: &reqwest::Client,
+    client: &OAuthClient,
+    code: &str,
+    pkce_verifier: Option<&str>,
+) -> Result<TokenSet, AuthError> {
+    let mut request = client.exchange_code(oauth2::AuthorizationCode::new(code.to_owned()));
+    if let Some(v) = pkce_verifier {
+        request = request.set_pkce_verifier(oauth2::PkceCodeVerifier::new(v.to_owned()));
+    }
+    let response = request.request_async(http).await.map_err(token_error)?;
+    Ok(token_set(&response, None))
+}
+
+/// Normalises a token response; `previous_refresh` is kept when the response has none.
+pub fn token_set(response: &TokenResponse, previous_refresh: Option<String>) -> TokenSet {
+    let expires_in = response.expires_in().map(|d| d.as_secs());
+    TokenSet {
+        access_token: response.access_token().secret().clone(),
+        token_type: match response.token_type() {
+            BasicTokenType::Bearer => "Bearer".to_owned(),
+            other => format!("{other:?}"),
+        },
+        scope: response
+            .scopes()
+            .map(|s| s.iter().flat_map(|s| split_scopes(s)).collect())
+            .unwrap_or_default(),
+        expires_in,
+        expires_at: expires_in.map(|s| super::flow_cookie::unix_now() as u64 + s),
+        refresh_token: response
+            .refresh_token()
+            .map(|r| r.secret().clone())
+            .or(previous_refresh),
+        id_token: response.extra_fields().id_token.clone(),
+    }
+}
+
+/// Maps a failed token request. A body that did not parse as a token response but is an OAuth
+/// error (GitHub answers errors with HTTP 200) becomes that provider error.
+pub fn token_error<E: std::error::Error + 'static>(
+    e: RequestTokenError<E, BasicErrorResponse>,
+) -> AuthError {
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        error: String,
+        error_description: Option<String>,
+    }
+    match e {
+        RequestTokenError::ServerResponse(r) => AuthError::Provider {
+            error: r.error().to_string(),
+            description: r.error_description().cloned(),
+        },
+        RequestTokenError::Parse(parse, body) => match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(b) => AuthError::Provider {
+                error: b.error,
+                description: b.error_description,
+            },
+            Err(_) => AuthError::TokenExchange(format!("malformed token response: {parse}")),
+        },
+        other => AuthError::TokenExchange(chain(&other)),
+    }
+}

@@ -1,0 +1,77 @@
+//! One signed-in provider: avatar, name, the user's fields, groups, token facts, Logout; and the
+//! GitHub demo's repository list.
+
+use crate::auth::{Auth, Authorization, UserProfile};
+use crate::components::repos::Repositories;
+use leptos::prelude::*;
+
+/// A card per current sign-in.
+#[component]
+pub fn SignedInList() -> impl IntoView {
+    let auth = Auth::expect();
+    view! {
+        <For
+            each=move || auth.authorizations().get()
+            key=|a| (a.provider.id.clone(), a.sealed.as_str().to_owned())
+            children=move |a| view! { <SignedIn authorization=a /> }
+        />
+    }
+}
+
+#[component]
+fn SignedIn(authorization: Authorization) -> impl IntoView {
+    let auth = Auth::expect();
+    let Authorization {
+        provider,
+        token,
+        user,
+        ..
+    } = authorization.clone();
+    let field = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let user_view = user.clone().map(|u: UserProfile| {
+        let email = u.email.as_ref().map(|e| match u.email_verified {
+            Some(true) => format!("{e} (verified)"),
+            _ => format!("{e} (not verified)"),
+        });
+        view! {
+            {u.picture.clone().map(|src| view! { <img class="avatar" src=src alt="" width="64" height="64" /> })}
+            <h2>"Signed in as " {u.display_name().to_owned()}</h2>
+            <dl class="details">
+                <dt>"Provider"</dt><dd data-field="provider">{u.provider.to_string()}</dd>
+                <dt>"User id"</dt><dd data-field="id">{u.id.clone()}</dd>
+                <dt>"Username"</dt><dd data-field="username">{field(u.preferred_username.clone())}</dd>
+                <dt>"E-mail"</dt><dd data-field="email">{field(email)}</dd>
+                <dt>"Groups"</dt>
+                <dd data-field="groups">
+                    <ul class="chips">
+                        {u.groups.iter().map(|g| view! { <li class="chip">{g.clone()}</li> }).collect_view()}
+                    </ul>
+                </dd>
+            </dl>
+        }
+    });
+    let scope = token.scope.join(" ");
+    let expires = token.expires_in.map_or_else(
+        || "does not expire".to_owned(),
+        |s| format!("{s} s at sign-in"),
+    );
+    let id = provider.id.clone();
+    let is_github = provider.id.as_str() == "github";
+    view! {
+        <section class="card signed-in" data-provider=provider.id.to_string() aria-label=format!("Signed in with {}", provider.label)>
+            <span class="badge">{provider.label.clone()}</span>
+            {match user_view {
+                Some(v) => v.into_any(),
+                None => view! { <h2>"Signed in with " {provider.label.clone()}</h2> }.into_any(),
+            }}
+            <dl class="details token">
+                <dt>"Scopes"</dt><dd data-field="scope">{scope}</dd>
+                <dt>"Access token"</dt><dd data-field="expires">{expires}</dd>
+                <dt>"Refresh token"</dt><dd data-field="refresh">{if token.has_refresh_token { "held by the server (sealed)" } else { "none" }}</dd>
+            </dl>
+            {is_github.then(|| view! { <Repositories authorization=authorization.clone() /> })}
+            <button type="button" class="logout" on:click=move |_| auth.logout(&id)>"Logout"</button>
+        </section>
+    }
+    .into_any()
+}
