@@ -1,9 +1,11 @@
-// End-to-end tests: Debian Chromium driven by Playwright, against the real release server binary
-// and the local OpenID provider (both started here; Playwright waits until they answer).
+// End-to-end tests: Debian Chromium driven by Playwright, against the real release server binary,
+// the local OpenID provider and the provider emulators (all started here; Playwright waits until
+// they answer).
 // Run through `scripts/test`, which builds the site and exports the server's environment.
 import { defineConfig } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { emulatedProvidersEnv } from "./app-env.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -41,6 +43,14 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: "node emulators/server.mjs",
+      cwd: here,
+      url: "http://127.0.0.1:4025/_emulator/health",
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 30_000,
+    },
+    {
       command: JSON.stringify(serverBin),
       cwd: root,
       url: appUrl,
@@ -50,6 +60,11 @@ export default defineConfig({
       env: {
         APP_SECRET_KEY: "e2e-only-app-secret-0123456789abcdefghij",
         RUST_LOG: "info",
+        ...emulatedProvidersEnv(),
+        // Authgear-style: any OpenID provider by discovery, issuer = bare origin (the local one).
+        AUTHGEAR_DOMAIN: providerUrl,
+        AUTHGEAR_CLIENT_ID: "porte-authgear",
+        AUTHGEAR_CLIENT_SECRET: "porte-authgear-dev-secret-0123456789abcdef",
       },
     },
   ],

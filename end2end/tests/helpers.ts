@@ -37,3 +37,35 @@ export async function signInAtProvider(popup: Page, username = "alice", password
   await popup.getByLabel("Password").fill(password);
   await popup.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Base URLs of the provider emulators (end2end/emulators/). */
+export const emulators = {
+  github: "http://127.0.0.1:4021",
+  google: "http://127.0.0.1:4022",
+  azure: "http://127.0.0.1:4023",
+  auth0: "http://127.0.0.1:4024",
+  linkedin: "http://127.0.0.1:4025",
+};
+
+/** Clicks the provider's button and returns the popup it opened. */
+export async function clickLoginWith(page: Page, label: string): Promise<Page> {
+  const popupOpened = page.waitForEvent("popup");
+  await page.getByRole("button", { name: `Login with ${label}` }).click();
+  return popupOpened;
+}
+
+/** Picks a user on an emulator's sign-in page. */
+export async function continueAs(popup: Page, username: string) {
+  await popup.getByRole("button", { name: `Continue as ${username}` }).click();
+}
+
+/** The card of one signed-in provider. */
+export function card(page: Page, provider: string) {
+  return page.locator(`section.signed-in[data-provider="${provider}"]`);
+}
+
+/** What the emulator last received at its authorization endpoint. */
+export async function lastAuthorize(page: Page, emulator: string): Promise<Record<string, string>> {
+  const response = await page.request.get(`${emulator}/_emulator/last-authorize`);
+  return response.json();
+}
