@@ -7,12 +7,8 @@
 //! Variables: `AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, optional
 //! `AUTH0_GROUPS_CLAIM`, `AUTH0_AUDIENCE`, `AUTH0_SCOPES`, `AUTH0_LABEL`.
 
-use super::{
-    split_scopes, standard_claims, ClientAuth, Endpoints, Groups, IssuerRule, Logout, Profile,
-    ProfileSource, ProviderSpec, Scopes,
-};
-use crate::auth::server::config::{domain_url, ClientSecret, ConfigError, Vars};
-use crate::auth::ProviderId;
+use super::{split_scopes, Groups, IssuerRule, Logout, ProviderSpec, Scopes};
+use crate::auth::server::config::{domain_url, ConfigError, Vars};
 
 const TRIGGER: [&str; 3] = ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"];
 
@@ -30,31 +26,17 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
         Some(claim) => Groups::Claim(claim.to_owned()),
         None => Groups::None,
     };
+    let issuer = format!("{base}/");
+    let spec = ProviderSpec::openid(vars, "AUTH0", "auth0", "Auth0", issuer, IssuerRule::Exact)?;
     Ok(Some(ProviderSpec {
-        id: ProviderId::parse("auth0").expect("valid id"),
-        label: vars.label("AUTH0_LABEL", "Auth0"),
-        client_id: vars.required("AUTH0_CLIENT_ID")?,
-        client_secret: ClientSecret::new(vars.required("AUTH0_CLIENT_SECRET")?),
-        endpoints: Endpoints::Discovery {
-            issuer: format!("{base}/"),
-            issuer_rule: IssuerRule::Exact,
-        },
         scopes: Scopes {
             base: split_scopes(vars.get("AUTH0_SCOPES").unwrap_or("openid offline_access")),
             user: split_scopes("profile email"),
             groups: Vec::new(),
         },
         auth_params,
-        consent_for_offline: false,
-        client_auth: ClientAuth::Basic,
-        pkce: true,
-        profile: Profile {
-            source: ProfileSource::Userinfo,
-            emails: None,
-            map: standard_claims,
-        },
         groups,
-        api_base: None,
         logout: Logout::EndSessionOrAuth0 { base },
+        ..spec
     }))
 }

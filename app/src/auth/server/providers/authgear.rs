@@ -3,12 +3,8 @@
 //! `AUTHGEAR_SCOPES` (default `openid offline_access profile email`, as in Authgear's Flask
 //! guide) and `AUTHGEAR_LABEL`. A domain with a scheme (`http://127.0.0.1:4010`) is used as is.
 
-use super::{
-    split_scopes, standard_claims, ClientAuth, Endpoints, Groups, IssuerRule, Logout, Profile,
-    ProfileSource, ProviderSpec, Scopes,
-};
-use crate::auth::server::config::{domain_url, ClientSecret, ConfigError, Vars};
-use crate::auth::ProviderId;
+use super::{split_scopes, IssuerRule, ProviderSpec, Scopes};
+use crate::auth::server::config::{domain_url, ConfigError, Vars};
 
 const TRIGGER: [&str; 3] = [
     "AUTHGEAR_DOMAIN",
@@ -25,30 +21,20 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     let scopes = vars
         .get("AUTHGEAR_SCOPES")
         .unwrap_or("openid offline_access profile email");
+    let spec = ProviderSpec::openid(
+        vars,
+        "AUTHGEAR",
+        "authgear",
+        "Authgear",
+        issuer,
+        IssuerRule::Exact,
+    )?;
     Ok(Some(ProviderSpec {
-        id: ProviderId::parse("authgear").expect("valid id"),
-        label: vars.label("AUTHGEAR_LABEL", "Authgear"),
-        client_id: vars.required("AUTHGEAR_CLIENT_ID")?,
-        client_secret: ClientSecret::new(vars.required("AUTHGEAR_CLIENT_SECRET")?),
-        endpoints: Endpoints::Discovery {
-            issuer,
-            issuer_rule: IssuerRule::Exact,
-        },
         scopes: Scopes {
             base: split_scopes(scopes),
             ..Scopes::default()
         },
-        auth_params: Vec::new(),
         consent_for_offline: true,
-        client_auth: ClientAuth::Basic,
-        pkce: true,
-        profile: Profile {
-            source: ProfileSource::Userinfo,
-            emails: None,
-            map: standard_claims,
-        },
-        groups: Groups::Claim("groups".into()),
-        api_base: None,
-        logout: Logout::EndSession,
+        ..spec
     }))
 }

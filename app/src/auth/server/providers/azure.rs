@@ -12,11 +12,10 @@
 //! (default `https://graph.microsoft.com`).
 
 use super::{
-    split_scopes, text, ClientAuth, Endpoints, Groups, IssuerRule, Logout, MappedUser, Paging,
-    Profile, ProfileInput, ProfileSource, ProviderSpec, Scopes,
+    split_scopes, text, ClientAuth, Groups, IssuerRule, MappedUser, Paging, Profile, ProfileInput,
+    ProfileSource, ProviderSpec, Scopes,
 };
-use crate::auth::server::config::{ClientSecret, ConfigError, Vars};
-use crate::auth::ProviderId;
+use crate::auth::server::config::{ConfigError, Vars};
 use serde_json::Value;
 
 /// The tenant id of personal Microsoft accounts.
@@ -40,15 +39,10 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
             reason: "expected common, organizations, consumers, a tenant id or a domain".into(),
         });
     }
+    let issuer = format!("{authority}/{tenant}/v2.0");
+    let rule = IssuerRule::EntraTenant { tenant };
+    let spec = ProviderSpec::openid(vars, "AZURE", "azure", "Microsoft", issuer, rule)?;
     Ok(Some(ProviderSpec {
-        id: ProviderId::parse("azure").expect("valid id"),
-        label: vars.label("AZURE_LABEL", "Microsoft"),
-        client_id: vars.required("AZURE_CLIENT_ID")?,
-        client_secret: ClientSecret::new(vars.required("AZURE_CLIENT_SECRET")?),
-        endpoints: Endpoints::Discovery {
-            issuer: format!("{authority}/{tenant}/v2.0"),
-            issuer_rule: IssuerRule::EntraTenant { tenant },
-        },
         scopes: Scopes {
             base: split_scopes(
                 vars.get("AZURE_SCOPES")
@@ -57,22 +51,15 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
             user: split_scopes("User.Read"),
             groups: split_scopes("GroupMember.Read.All"),
         },
-        auth_params: Vec::new(),
-        consent_for_offline: false,
         client_auth: ClientAuth::Post,
-        pkce: true,
-        profile: Profile {
-            source: ProfileSource::Url(format!("{graph}/v1.0/me")),
-            emails: None,
-            map: map_user,
-        },
+        profile: Profile::new(ProfileSource::Url(format!("{graph}/v1.0/me")), map_user),
         groups: Groups::Paged {
             url: format!("{graph}/v1.0/me/memberOf"),
             paging: Paging::ODataNextLink,
             name: group_name,
         },
         api_base: Some(graph),
-        logout: Logout::EndSession,
+        ..spec
     }))
 }
 

@@ -82,11 +82,7 @@ pub fn custom(
         consent_for_offline: false,
         client_auth: ClientAuth::Basic,
         pkce: true,
-        profile: Profile {
-            source: ProfileSource::Url(endpoints.userinfo),
-            emails: None,
-            map: sub_or_id,
-        },
+        profile: Profile::new(ProfileSource::Url(endpoints.userinfo), sub_or_id),
         groups: Groups::None,
         api_base: None,
         logout: Logout::None,

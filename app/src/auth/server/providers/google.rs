@@ -6,12 +6,8 @@
 //! Variables: `GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`, optional `GOOGLE_OFFLINE` (default
 //! true), `GOOGLE_SCOPES`, `GOOGLE_LABEL`, `GOOGLE_ISSUER` (an emulator's origin).
 
-use super::{
-    split_scopes, standard_claims, ClientAuth, Endpoints, Groups, IssuerRule, Logout, Profile,
-    ProfileSource, ProviderSpec, Scopes,
-};
-use crate::auth::server::config::{ClientSecret, ConfigError, Vars};
-use crate::auth::ProviderId;
+use super::{split_scopes, Groups, IssuerRule, Logout, ProviderSpec, Scopes};
+use crate::auth::server::config::{ConfigError, Vars};
 
 const ISSUER: &str = "https://accounts.google.com";
 
@@ -29,31 +25,24 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     } else {
         Vec::new()
     };
+    let issuer = vars.url("GOOGLE_ISSUER", ISSUER)?;
+    let spec = ProviderSpec::openid(
+        vars,
+        "GOOGLE",
+        "google",
+        "Google",
+        issuer,
+        IssuerRule::SchemelessAlias,
+    )?;
     Ok(Some(ProviderSpec {
-        id: ProviderId::parse("google").expect("valid id"),
-        label: vars.label("GOOGLE_LABEL", "Google"),
-        client_id: vars.required("GOOGLE_CLIENT_ID")?,
-        client_secret: ClientSecret::new(vars.required("GOOGLE_CLIENT_SECRET")?),
-        endpoints: Endpoints::Discovery {
-            issuer: vars.url("GOOGLE_ISSUER", ISSUER)?,
-            issuer_rule: IssuerRule::SchemelessAlias,
-        },
         scopes: Scopes {
             base: split_scopes(vars.get("GOOGLE_SCOPES").unwrap_or("openid")),
             user: split_scopes("profile email"),
             groups: Vec::new(),
         },
         auth_params,
-        consent_for_offline: false,
-        client_auth: ClientAuth::Basic,
-        pkce: true,
-        profile: Profile {
-            source: ProfileSource::Userinfo,
-            emails: None,
-            map: standard_claims,
-        },
         groups: Groups::None,
-        api_base: None,
         logout: Logout::None,
+        ..spec
     }))
 }

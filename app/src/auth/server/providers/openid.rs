@@ -2,12 +2,8 @@
 //! family. `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET` are required; `SCOPES`, `LABEL` and
 //! `GROUPS_CLAIM` (default `groups`) are optional.
 
-use super::{
-    split_scopes, standard_claims, ClientAuth, Endpoints, Groups, IssuerRule, Logout, Profile,
-    ProfileSource, ProviderSpec, Scopes,
-};
-use crate::auth::server::config::{default_label, ClientSecret, ConfigError, Vars};
-use crate::auth::ProviderId;
+use super::{split_scopes, Groups, IssuerRule, ProviderSpec, Scopes};
+use crate::auth::server::config::{default_label, ConfigError, Vars};
 
 /// Scopes requested when `OIDC_<NAME>_SCOPES` is not set.
 pub const DEFAULT_SCOPES: &str = "openid profile email";
@@ -30,38 +26,25 @@ pub fn from_vars(vars: &Vars) -> Result<Vec<ProviderSpec>, ConfigError> {
 }
 
 fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
-    let var = |suffix: &str| format!("OIDC_{name}{suffix}");
-    let id = ProviderId::parse(name).map_err(|e| ConfigError::Invalid {
-        name: var("_ISSUER"),
-        reason: e.to_string(),
-    })?;
+    let prefix = format!("OIDC_{name}");
+    let var = |suffix: &str| format!("{prefix}{suffix}");
     let issuer = vars.required(&var("_ISSUER"))?;
     vars.required_url(&var("_ISSUER"))?;
-    let scopes = split_scopes(vars.get(&var("_SCOPES")).unwrap_or(DEFAULT_SCOPES));
+    let spec = ProviderSpec::openid(
+        vars,
+        &prefix,
+        &name.to_ascii_lowercase(),
+        &default_label(name),
+        issuer,
+        IssuerRule::Exact,
+    )?;
     Ok(ProviderSpec {
-        id,
-        label: vars.label(&var("_LABEL"), &default_label(name)),
-        client_id: vars.required(&var("_CLIENT_ID"))?,
-        client_secret: ClientSecret::new(vars.required(&var("_CLIENT_SECRET"))?),
-        endpoints: Endpoints::Discovery {
-            issuer,
-            issuer_rule: IssuerRule::Exact,
-        },
         scopes: Scopes {
-            base: scopes,
+            base: split_scopes(vars.get(&var("_SCOPES")).unwrap_or(DEFAULT_SCOPES)),
             ..Scopes::default()
         },
-        auth_params: Vec::new(),
         consent_for_offline: true,
-        client_auth: ClientAuth::Basic,
-        pkce: true,
-        profile: Profile {
-            source: ProfileSource::Userinfo,
-            emails: None,
-            map: standard_claims,
-        },
         groups: Groups::Claim(vars.label(&var("_GROUPS_CLAIM"), "groups")),
-        api_base: None,
-        logout: Logout::EndSession,
+        ..spec
     })
 }
