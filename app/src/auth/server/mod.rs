@@ -9,6 +9,7 @@ mod error;
 mod flow_cookie;
 pub mod id_token;
 mod login;
+pub mod logout;
 mod profile;
 pub mod providers;
 mod redirect;
