@@ -35,3 +35,14 @@ test("same-tab login goes to the provider and comes back signed in, with no toke
   expect(new URL(page.url()).pathname).toBe("/");
   expect(page.url()).not.toMatch(/code=|state=|token/);
 });
+
+test("new-tab login opens a tab that closes itself and signs in", async ({ page, context }) => {
+  await openHome(page);
+  await page.getByLabel("New tab").check();
+  const tabOpened = context.waitForEvent("page");
+  await page.getByRole("button", { name: "Login with GitHub" }).click();
+  const tab = await tabOpened;
+  await tab.getByRole("button", { name: "Continue as alice" }).click();
+  await expect(card(page, "github").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  await expect.poll(() => tab.isClosed()).toBe(true);
+});

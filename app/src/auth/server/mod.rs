@@ -269,3 +269,51 @@ fn info(p: &Provider) -> ProviderInfo {
         label: p.spec.label.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_session_restores_and_a_tampered_one_is_refused() {
+        let config = AuthConfig::from_vars([
+            ("GITHUB_CLIENT_ID".to_string(), "id".to_string()),
+            ("GITHUB_CLIENT_SECRET".into(), "secret".into()),
+        ])
+        .unwrap();
+        let auth = AuthState::new(config).unwrap();
+        let github = ProviderId::parse("github").unwrap();
+        let data = SessionData {
+            provider: github.clone(),
+            token: TokenSet {
+                access_token: "gho_access".into(),
+                token_type: "Bearer".into(),
+                scope: vec!["read:user".into()],
+                expires_in: None,
+                expires_at: None,
+                refresh_token: Some("ghr_refresh".into()),
+                id_token: None,
+            },
+            id_token_claims: None,
+            user: Some(crate::auth::UserProfile::new(github.clone(), "1001")),
+            issued_at: 1,
+        };
+        let sealed = auth.0.sealer.seal(&data);
+        assert!(!sealed.as_str().contains("ghr_refresh"));
+        let restored = auth.restore(&sealed).unwrap();
+        assert_eq!(restored.provider.label, "GitHub");
+        assert_eq!(restored.token.access_token, "gho_access");
+        assert!(restored.token.has_refresh_token);
+        assert_eq!(restored.user.unwrap().id, "1001");
+        let json = serde_json::to_string(&auth.restore(&sealed).unwrap()).unwrap();
+        assert!(
+            !json.contains("ghr_refresh"),
+            "the refresh token never leaves the seal"
+        );
+
+        let mut tampered = sealed.as_str().to_owned();
+        tampered.insert(tampered.len() - 2, 'x');
+        let err = auth.restore(&SealedToken::new(tampered)).unwrap_err();
+        assert_eq!(crate::auth::LoginError::from(err).error, "invalid_session");
+    }
+}

@@ -139,3 +139,37 @@ fn completion_page(finished: &Finished, stylesheet: &str) -> axum::response::Htm
     .to_html();
     axum::response::Html(format!("<!DOCTYPE html>{document}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Completion, LoginError};
+
+    fn finished(page_html: Option<&str>, return_to: Option<&str>) -> Finished {
+        Finished {
+            completion: Completion {
+                state: Some("s1".into()),
+                outcome: Err(LoginError::new("access_denied", None)),
+            },
+            removal: None,
+            return_to: return_to.map(str::to_owned),
+            page_html: page_html.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_custom_page_replaces_the_message_and_the_result_still_travels() {
+        let page = completion_page(&finished(Some("<h1>Thanks!</h1>"), None), "/pkg/porte.css").0;
+        assert!(page.contains("<h1>Thanks!</h1>"), "{page}");
+        assert!(!page.contains("If this window stays open"));
+        assert!(page.contains("data-completion=") && page.contains("access_denied"));
+        assert!(!page.contains("data-return"), "popup flows do not navigate");
+    }
+
+    #[test]
+    fn a_same_tab_page_carries_its_checked_return_path() {
+        let page = completion_page(&finished(None, Some("/welcome")), "/pkg/porte.css").0;
+        assert!(page.contains("data-return=\"/welcome\""), "{page}");
+        assert!(page.contains("If this window stays open"));
+    }
+}
