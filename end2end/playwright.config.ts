@@ -37,6 +37,8 @@ export default defineConfig({
     {
       command: "node provider/server.mjs",
       cwd: here,
+      // Access tokens live 5 s, so refresh (and its races) happen many times per test.
+      env: { OIDC_ACCESS_TOKEN_TTL: "5" },
       url: `${providerUrl}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: "pipe",

@@ -69,3 +69,18 @@ export async function lastAuthorize(page: Page, emulator: string): Promise<Recor
   const response = await page.request.get(`${emulator}/_emulator/last-authorize`);
   return response.json();
 }
+
+/** Signs in with the Authgear-style provider (the local provider, offline_access: refresh
+ *  tokens that rotate and whose reuse revokes the grant), ticking "Remember me" if asked. */
+export async function loginWithAuthgear(page: Page, remember = true) {
+  if (remember) await page.getByLabel("Remember me").check();
+  const popup = await clickLoginWith(page, "Authgear");
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(card(page, "authgear").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+}
+
+/** The remembered session tokens in local storage. */
+export async function storedSessions(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("porte.sessions") ?? "{}"));
+}

@@ -29,7 +29,7 @@ test("logout signs out locally", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Signed in as Bob Builder" })).toBeVisible();
   await expect(page.locator('[data-field="email"]')).toHaveText("bob@example.test (not verified)");
 
-  await page.getByRole("button", { name: "Logout" }).click();
+  await page.getByRole("button", { name: "Logout", exact: true }).click();
   await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
   await expect(page.getByText("Signed in as")).toHaveCount(0);
 });

@@ -132,7 +132,7 @@ test("two providers signed in at once keep separate authorizations", async ({ pa
   await expect(card(page, "google").getByRole("heading", { name: "Signed in as Bob Builder" })).toBeVisible();
   await expect(card(page, "github").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
 
-  await card(page, "github").getByRole("button", { name: "Logout" }).click();
+  await card(page, "github").getByRole("button", { name: "Logout", exact: true }).click();
   await expect(card(page, "github")).toHaveCount(0);
   await expect(card(page, "google")).toBeVisible();
   await expect(page.getByRole("button", { name: "Login with GitHub" })).toBeEnabled();

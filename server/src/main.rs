@@ -5,7 +5,7 @@
 // Leptos view types nest deeply; release builds compute their layouts here.
 #![recursion_limit = "256"]
 
-use app::auth::server::{oauth_redirect, AuthConfig, AuthState};
+use app::auth::server::{logged_out, oauth_redirect, AuthConfig, AuthState, LOGGED_OUT_PATH};
 use app::auth::REDIRECT_PATH;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -48,8 +48,9 @@ async fn run() -> Result<(), String> {
     let auth = AuthState::new(config).map_err(|e| format!("HTTP client: {e}"))?;
     if !auth.has_configured_secret() {
         tracing::warn!(
-            "APP_SECRET_KEY is not set: using a random key for this process \
-             (logins in progress do not survive a restart or reach other instances)"
+            "DEVELOPMENT KEY: APP_SECRET_KEY is not set, so a random key was generated for this \
+             process; sign-ins and remembered sessions end when it restarts. Set APP_SECRET_KEY \
+             (32+ random bytes) in .env to keep them; it is required with APP_ENV=production"
         );
     }
     for p in auth.providers() {
@@ -65,6 +66,7 @@ async fn run() -> Result<(), String> {
     };
     let app = Router::new()
         .route(REDIRECT_PATH, get(oauth_redirect))
+        .route(LOGGED_OUT_PATH, get(logged_out))
         .leptos_routes_with_context(&state, routes, move || provide_context(auth.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -188,6 +188,8 @@ impl LoginEvent {
 pub struct LogoutEvent {
     /// The provider signed out of.
     pub provider: ProviderId,
+    /// Why, when the user did not ask for it (e.g. the provider revoked the grant).
+    pub reason: Option<String>,
 }
 
 /// What the page asks the server for when a login starts (the serialisable part of

@@ -162,19 +162,26 @@ pub fn await_completion(
 /// Key under which the completion page leaves a same-tab result in `sessionStorage`.
 const RETURNED_KEY: &str = "porte-completion";
 
-/// Sends this tab to `url` (same-tab login).
-pub fn navigate_here(url: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().assign(url);
+/// Key under which a same-tab login keeps its "remember me" choice while the tab is away.
+const REMEMBER_KEY: &str = "porte-remember";
+
+/// Sends this tab to `url` (same-tab login, provider logout), keeping `remember` for the return.
+pub fn navigate_here(url: &str, remember: bool) {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = w.session_storage() {
+        let _ = storage.set_item(REMEMBER_KEY, if remember { "1" } else { "0" });
     }
+    let _ = w.location().assign(url);
 }
 
-/// The result a same-tab login left for this tab, removed as it is read.
-pub fn take_returned_completion() -> Option<Completion> {
+/// The result a same-tab login left for this tab (and its "remember me"), removed as read.
+pub fn take_returned_completion() -> Option<(Completion, bool)> {
     let storage = web_sys::window()?.session_storage().ok().flatten()?;
     let text = storage.get_item(RETURNED_KEY).ok().flatten()?;
+    let remember = storage.get_item(REMEMBER_KEY).ok().flatten().as_deref() == Some("1");
     let _ = storage.remove_item(RETURNED_KEY);
-    serde_json::from_str(&text).ok()
+    let _ = storage.remove_item(REMEMBER_KEY);
+    Some((serde_json::from_str(&text).ok()?, remember))
 }
 
 /// This page's path, query and fragment.

@@ -34,10 +34,10 @@ pub fn await_completion(
 }
 
 /// Does nothing outside the browser.
-pub fn navigate_here(_url: &str) {}
+pub fn navigate_here(_url: &str, _remember: bool) {}
 
 /// Always `None` outside the browser.
-pub fn take_returned_completion() -> Option<Completion> {
+pub fn take_returned_completion() -> Option<(Completion, bool)> {
     None
 }
 

@@ -20,6 +20,7 @@
 use crate::auth::browser::{
     await_completion, navigate_here, take_returned_completion, LoginWindow,
 };
+use crate::auth::sync::SyncState;
 use crate::auth::{
     Authorization, LoginError, LoginEvent, LoginRequest, LoginStart, LogoutEvent, ProviderId,
     ProviderInfo, SealedToken,
@@ -47,16 +48,29 @@ pub async fn start_login(request: LoginRequest) -> Result<LoginStart, LoginError
     Ok(start)
 }
 
-/// Restores a sign-in from a saved session token (Flet's `saved_token`).
+/// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it
+/// was issued to (its binding cookie) can.
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn restore_session(sealed: SealedToken) -> Result<Authorization, LoginError> {
-    auth_state()?.restore(&sealed).map_err(LoginError::from)
+    let cookies = request_cookies().await;
+    auth_state()?
+        .restore(&sealed, cookies.as_deref())
+        .map_err(LoginError::from)
 }
 
+/// The auth state, inside a server function.
 #[cfg(feature = "ssr")]
-fn auth_state() -> Result<crate::auth::server::AuthState, LoginError> {
+pub(crate) fn auth_state() -> Result<crate::auth::server::AuthState, LoginError> {
     use_context::<crate::auth::server::AuthState>()
         .ok_or_else(|| LoginError::new("server_error", Some("auth is not set up".into())))
+}
+
+/// The `Cookie` header of the request a server function is answering.
+#[cfg(feature = "ssr")]
+pub(crate) async fn request_cookies() -> Option<String> {
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
+    let value = headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
+    Some(value.to_owned())
 }
 
 /// How the authorization URL is opened.
@@ -90,6 +104,9 @@ pub struct LoginOptions {
     pub complete_page_html: Option<String>,
     /// Same tab: where to land afterwards (a same-origin path; default: the current page).
     pub redirect_to_page: Option<String>,
+    /// Keep the session token in local storage, so the sign-in survives reloads and browser
+    /// restarts (default false: this page and its sibling tabs only).
+    pub remember_me: bool,
 }
 
 impl Default for LoginOptions {
@@ -102,42 +119,53 @@ impl Default for LoginOptions {
             open: OpenMode::Popup,
             complete_page_html: None,
             redirect_to_page: None,
+            remember_me: false,
         }
     }
 }
 
 #[derive(Default)]
-struct Handlers {
-    on_login: Vec<Callback<LoginEvent>>,
-    on_logout: Vec<Callback<LogoutEvent>>,
+pub(crate) struct Handlers {
+    pub(crate) on_login: Vec<Callback<LoginEvent>>,
+    pub(crate) on_logout: Vec<Callback<LogoutEvent>>,
 }
 
 /// The page's sign-ins: one [`Authorization`] per provider, the login in progress, the last
 /// error, and the `on_login` / `on_logout` events. Cheap to copy; provide it once.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    authorizations: RwSignal<Vec<Authorization>>,
+    pub(crate) authorizations: RwSignal<Vec<Authorization>>,
     pending: RwSignal<Option<ProviderId>>,
-    error: RwSignal<Option<LoginError>>,
-    handlers: StoredValue<Handlers>,
+    pub(crate) error: RwSignal<Option<LoginError>>,
+    pub(crate) handlers: StoredValue<Handlers>,
+    pub(crate) sync: StoredValue<SyncState>,
 }
 
 impl Auth {
-    /// Creates the state and provides it as context. In the browser, a same-tab login that
-    /// just came back is picked up once the page is hydrated.
+    /// Creates the state and provides it as context, refreshing tokens
+    /// [`DEFAULT_REFRESH_SKEW_SECS`](crate::auth::sync::DEFAULT_REFRESH_SKEW_SECS) before expiry.
     pub fn provide() -> Self {
+        Self::provide_with_skew(crate::auth::sync::DEFAULT_REFRESH_SKEW_SECS)
+    }
+
+    /// [`Auth::provide`] with another refresh skew. Once the page is hydrated: remembered
+    /// sessions are restored, a same-tab login that just came back is picked up, and the tabs
+    /// start sharing sessions and refreshes.
+    pub fn provide_with_skew(refresh_skew_secs: u64) -> Self {
         let auth = Self {
             authorizations: RwSignal::new(Vec::new()),
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
             handlers: StoredValue::new(Handlers::default()),
+            sync: StoredValue::new(SyncState::new(refresh_skew_secs)),
         };
         provide_context(auth);
         Effect::new(move |_| {
-            if let Some(c) = take_returned_completion() {
+            if let Some((c, remember)) = take_returned_completion() {
                 let provider = c.outcome.as_ref().ok().map(|a| a.provider.id.clone());
-                auth.complete(provider, c.outcome);
+                auth.complete(provider, c.outcome, remember);
             }
+            auth.start_sync();
         });
         auth
     }
@@ -188,11 +216,12 @@ impl Auth {
         }
         self.error.set(None);
         let this = *self;
+        let remember = options.remember_me;
         if let Some(saved) = options.saved_token {
             self.pending.set(Some(provider.clone()));
             leptos::task::spawn_local(async move {
                 let outcome = restore_session(saved).await;
-                this.complete(Some(provider), outcome);
+                this.complete(Some(provider), outcome, remember);
             });
             return;
         }
@@ -216,7 +245,7 @@ impl Auth {
                 "popup_blocked",
                 Some("The browser blocked the sign-in window. Allow pop-ups for this site and try again.".into()),
             );
-            self.complete(Some(provider), Err(blocked));
+            self.complete(Some(provider), Err(blocked), false);
             return;
         }
         self.pending.set(Some(provider.clone()));
@@ -224,10 +253,11 @@ impl Auth {
         leptos::task::spawn_local(async move {
             match start_login(request).await {
                 Ok(start) => {
-                    let done =
-                        move |c: crate::auth::Completion| this.complete(Some(provider), c.outcome);
+                    let done = move |c: crate::auth::Completion| {
+                        this.complete(Some(provider), c.outcome, remember)
+                    };
                     match (open, window) {
-                        (OpenMode::SameTab, _) => navigate_here(&start.authorization_url),
+                        (OpenMode::SameTab, _) => navigate_here(&start.authorization_url, remember),
                         (OpenMode::Custom(opener), _) => {
                             opener.run(start.authorization_url.clone());
                             await_completion(None, start.state, done);
@@ -243,43 +273,32 @@ impl Auth {
                     if let Some(w) = window {
                         w.close();
                     }
-                    this.complete(Some(provider), Err(error));
+                    this.complete(Some(provider), Err(error), false);
                 }
             }
         });
     }
 
-    /// Forgets the sign-in with `provider` in this page and fires `on_logout`.
+    /// Signs out of `provider` in every tab and revokes its tokens at the provider (Flet's
+    /// `page.logout()`, which did neither). See [`Auth::logout_with`] to end the provider's
+    /// session too.
     pub fn logout(&self, provider: &ProviderId) {
-        self.authorizations
-            .update(|all| all.retain(|a| &a.provider.id != provider));
-        let event = LogoutEvent {
-            provider: provider.clone(),
-        };
-        for h in self.handlers.with_value(|h| h.on_logout.clone()) {
-            h.run(event.clone());
-        }
+        self.logout_with(provider, false);
     }
 
-    fn complete(&self, provider: Option<ProviderId>, outcome: Result<Authorization, LoginError>) {
+    fn complete(
+        &self,
+        provider: Option<ProviderId>,
+        outcome: Result<Authorization, LoginError>,
+        remember: bool,
+    ) {
         self.pending.set(None);
-        let event = match outcome {
-            Ok(a) => {
-                let id = a.provider.id.clone();
-                self.authorizations.update(|all| {
-                    all.retain(|x| x.provider.id != id);
-                    all.push(a);
-                });
-                LoginEvent::success(Some(id))
-            }
+        match outcome {
+            Ok(a) => self.adopt(a, remember, true),
             Err(e) => {
-                let event = LoginEvent::failure(provider, &e);
-                self.error.set(Some(e));
-                event
+                self.error.set(Some(e.clone()));
+                self.fire_login(LoginEvent::failure(provider, &e));
             }
-        };
-        for h in self.handlers.with_value(|h| h.on_login.clone()) {
-            h.run(event.clone());
         }
     }
 }

@@ -6,10 +6,12 @@
 //!   functions.
 //! - `server` (feature `ssr`): configuration, providers, flow cookie, session token, redirect
 //!   endpoint.
-//! - `browser` (feature `hydrate`): the popup, the tab, and the completion channel.
+//! - `browser`, `browser_session` (feature `hydrate`): the popup, the tab, the completion
+//!   channel; stored sessions, the tabs' channel, the refresh leader.
 
 pub mod authorization;
 pub mod client;
+mod sync;
 pub mod types;
 
 pub use authorization::*;
@@ -25,3 +27,10 @@ pub mod browser;
 #[cfg(not(feature = "hydrate"))]
 #[path = "browser_stub.rs"]
 pub mod browser;
+
+#[cfg(feature = "hydrate")]
+pub mod browser_session;
+
+#[cfg(not(feature = "hydrate"))]
+#[path = "browser_session_stub.rs"]
+pub mod browser_session;

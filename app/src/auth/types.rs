@@ -19,7 +19,7 @@ pub const LOGIN_CHANNEL: &str = "porte-login";
 /// assert_eq!(id.as_str(), "local");
 /// assert!(ProviderId::parse("bad id!").is_err());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ProviderId(String);
 

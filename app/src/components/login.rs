@@ -6,13 +6,14 @@ use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, Provider
 use leptos::prelude::*;
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
-fn demo_options(provider: &ProviderId, groups: bool, open: &str) -> LoginOptions {
+fn demo_options(provider: &ProviderId, groups: bool, open: &str, remember: bool) -> LoginOptions {
     LoginOptions {
         scope: match provider.as_str() {
             "github" => vec!["public_repo".into()],
             _ => Vec::new(),
         },
         fetch_groups: groups,
+        remember_me: remember,
         open: match open {
             "same-tab" => OpenMode::SameTab,
             "new-tab" => OpenMode::NewTab,
@@ -28,7 +29,15 @@ pub fn LoginPanel() -> impl IntoView {
     let auth = Auth::expect();
     let providers = Resource::new(|| (), |_| list_providers());
     let groups = RwSignal::new(true);
+    let remember = RwSignal::new(false);
     let open = RwSignal::new("popup".to_owned());
+    // A session that ends by itself (revoked grant, expired refresh) says why.
+    auth.on_logout(move |e| {
+        if let Some(reason) = e.reason {
+            auth.error()
+                .set(Some(LoginError::new("session_ended", Some(reason))));
+        }
+    });
     let signed_in = move |id: &ProviderId| {
         auth.authorizations()
             .with(|all| all.iter().any(|a| &a.provider.id == id))
@@ -48,7 +57,7 @@ pub fn LoginPanel() -> impl IntoView {
                                 let id = p.id.clone();
                                 view! {
                                     <Show when=move || !signed_in(&id)>
-                                        <LoginButton provider=p.clone() groups open />
+                                        <LoginButton provider=p.clone() groups open remember />
                                     </Show>
                                 }
                             }).collect_view()}
@@ -59,6 +68,7 @@ pub fn LoginPanel() -> impl IntoView {
             </Suspense>
             <fieldset class="options">
                 <legend>"Options"</legend>
+                <label><input type="checkbox" name="remember" bind:checked=remember />" Remember me"</label>
                 <label><input type="checkbox" name="groups" bind:checked=groups />" Include groups"</label>
                 <label><input type="radio" name="open" value="popup" bind:group=open />" Popup"</label>
                 <label><input type="radio" name="open" value="same-tab" bind:group=open />" Same tab"</label>
@@ -73,6 +83,7 @@ fn LoginButton(
     provider: ProviderInfo,
     groups: RwSignal<bool>,
     open: RwSignal<String>,
+    remember: RwSignal<bool>,
 ) -> impl IntoView {
     let auth = Auth::expect();
     let text = provider.button_text();
@@ -87,7 +98,7 @@ fn LoginButton(
             data-provider=id.to_string()
             disabled=move || auth.pending().with(Option::is_some)
             aria-busy=move || busy.get().to_string()
-            on:click=move |_| auth.login(id.clone(), demo_options(&id, groups.get_untracked(), &open.get_untracked()))
+            on:click=move |_| auth.login(id.clone(), demo_options(&id, groups.get_untracked(), &open.get_untracked(), remember.get_untracked()))
         >
             {move || if busy.get() { waiting.clone() } else { text.clone() }}
         </button>

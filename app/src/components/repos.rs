@@ -23,8 +23,21 @@ pub struct Repo {
 pub async fn list_repositories(sealed: SealedToken) -> Result<Vec<Repo>, LoginError> {
     let auth = use_context::<crate::auth::server::AuthState>()
         .ok_or_else(|| LoginError::new("server_error", Some("auth is not set up".into())))?;
+    let cookies = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get(axum::http::header::COOKIE)?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        });
     let body = auth
-        .api_get(&sealed, "user/repos?per_page=100&sort=updated")
+        .api_get(
+            &sealed,
+            cookies.as_deref(),
+            "user/repos?per_page=100&sort=updated",
+        )
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "repository list failed");

@@ -25,8 +25,10 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
         provider,
         token,
         user,
-        ..
+        sealed,
     } = authorization.clone();
+    // Which session token this card shows (tests compare tabs by it); its tail is enough.
+    let fingerprint: String = sealed.as_str().chars().rev().take(12).collect();
     let field = |v: Option<String>| v.unwrap_or_else(|| "—".into());
     let user_view = user.clone().map(|u: UserProfile| {
         let email = u.email.as_ref().map(|e| match u.email_verified {
@@ -56,9 +58,10 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
         |s| format!("{s} s at sign-in"),
     );
     let id = provider.id.clone();
+    let everywhere = provider.id.clone();
     let is_github = provider.id.as_str() == "github";
     view! {
-        <section class="card signed-in" data-provider=provider.id.to_string() aria-label=format!("Signed in with {}", provider.label)>
+        <section class="card signed-in" data-provider=provider.id.to_string() data-token=fingerprint aria-label=format!("Signed in with {}", provider.label)>
             <span class="badge">{provider.label.clone()}</span>
             {match user_view {
                 Some(v) => v.into_any(),
@@ -70,7 +73,10 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
                 <dt>"Refresh token"</dt><dd data-field="refresh">{if token.has_refresh_token { "held by the server (sealed)" } else { "none" }}</dd>
             </dl>
             {is_github.then(|| view! { <Repositories authorization=authorization.clone() /> })}
-            <button type="button" class="logout" on:click=move |_| auth.logout(&id)>"Logout"</button>
+            <div class="actions">
+                <button type="button" class="logout" on:click=move |_| auth.logout(&id)>"Logout"</button>
+                <button type="button" class="logout" on:click=move |_| auth.logout_with(&everywhere, true)>"Logout everywhere"</button>
+            </div>
         </section>
     }
     .into_any()

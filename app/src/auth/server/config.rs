@@ -75,8 +75,10 @@ impl fmt::Debug for AppSecret {
 pub struct AuthConfig {
     /// The app's public origin, e.g. `http://127.0.0.1:3000`.
     pub origin: Url,
-    /// `APP_SECRET_KEY`, when set.
+    /// `APP_SECRET_KEY`, when set: seals new session tokens and cookies.
     pub secret: Option<AppSecret>,
+    /// `APP_PREVIOUS_SECRET_KEYS`: still open session tokens sealed before a key rotation.
+    pub previous_secrets: Vec<AppSecret>,
     /// Configured providers (push your own [`ProviderSpec`] here too).
     pub providers: Vec<ProviderSpec>,
 }
@@ -104,20 +106,45 @@ impl AuthConfig {
     ) -> Result<Self, ConfigError> {
         let vars = Vars::new(vars);
         let origin = parse_origin(vars.get("APP_ORIGIN").unwrap_or(DEFAULT_ORIGIN))?;
-        let secret = match vars.get("APP_SECRET_KEY") {
-            Some(key) if key.len() < MIN_SECRET_KEY_LEN => {
+        let production = match vars.get("APP_ENV") {
+            None => !cfg!(debug_assertions),
+            Some("production") => true,
+            Some("development") => false,
+            Some(_) => {
                 return Err(ConfigError::Invalid {
-                    name: "APP_SECRET_KEY".into(),
-                    reason: format!("use at least {MIN_SECRET_KEY_LEN} random bytes"),
+                    name: "APP_ENV".into(),
+                    reason: "expected production or development".into(),
                 })
             }
-            Some(key) => Some(AppSecret(key.as_bytes().to_vec())),
-            None => None,
         };
+        let secret = vars
+            .get("APP_SECRET_KEY")
+            .map(|k| app_secret("APP_SECRET_KEY", k))
+            .transpose()?;
+        if secret.is_none() && production {
+            return Err(ConfigError::Invalid {
+                name: "APP_SECRET_KEY".into(),
+                reason: format!(
+                    "required in production: at least {MIN_SECRET_KEY_LEN} random bytes \
+                     (APP_ENV=development generates a throw-away key)"
+                ),
+            });
+        }
+        let previous_secrets = vars
+            .get("APP_PREVIOUS_SECRET_KEYS")
+            .map(|list| {
+                list.split([',', ' '])
+                    .filter(|k| !k.is_empty())
+                    .map(|k| app_secret("APP_PREVIOUS_SECRET_KEYS", k))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
         let providers = providers::from_vars(&vars)?;
         Ok(Self {
             origin,
             secret,
+            previous_secrets,
             providers,
         })
     }
@@ -248,6 +275,16 @@ fn check_url(name: &str, raw: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+fn app_secret(name: &str, key: &str) -> Result<AppSecret, ConfigError> {
+    if key.len() < MIN_SECRET_KEY_LEN {
+        return Err(ConfigError::Invalid {
+            name: name.into(),
+            reason: format!("use at least {MIN_SECRET_KEY_LEN} random bytes"),
+        });
+    }
+    Ok(AppSecret(key.as_bytes().to_vec()))
+}
+
 /// `MY_IDP` → `My idp`.
 pub fn default_label(name: &str) -> String {
     let lower = name.to_ascii_lowercase().replace('_', " ");
@@ -349,6 +386,31 @@ mod tests {
         assert!(
             matches!(AuthConfig::from_vars(v), Err(ConfigError::Invalid { name, .. }) if name == "APP_SECRET_KEY")
         );
+        let v = vars(&[
+            ("APP_SECRET_KEY", &"k".repeat(32)),
+            ("APP_PREVIOUS_SECRET_KEYS", "short"),
+        ]);
+        assert!(
+            matches!(AuthConfig::from_vars(v), Err(ConfigError::Invalid { name, .. }) if name == "APP_PREVIOUS_SECRET_KEYS")
+        );
+    }
+
+    #[test]
+    fn production_requires_an_app_secret_and_development_does_not() {
+        let err = AuthConfig::from_vars(vars(&[("APP_ENV", "production")])).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { name, .. } if name == "APP_SECRET_KEY"));
+        let dev = AuthConfig::from_vars(vars(&[("APP_ENV", "development")])).unwrap();
+        assert!(dev.secret.is_none());
+        let rotated = AuthConfig::from_vars(vars(&[
+            ("APP_ENV", "production"),
+            ("APP_SECRET_KEY", &"n".repeat(32)),
+            (
+                "APP_PREVIOUS_SECRET_KEYS",
+                &format!("{},{}", "o".repeat(32), "p".repeat(40)),
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(rotated.previous_secrets.len(), 2);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub enum AuthError {
     /// A session token could not be opened.
     #[error("session token refused: {0}")]
     Session(String),
+    /// The access token expired (or the provider answered 401): refresh, then try again.
+    #[error("access token expired")]
+    TokenExpired,
     /// A call to the provider's API with the user's token failed.
     #[error("provider API call failed: {0}")]
     Api(String),
@@ -92,6 +95,7 @@ impl From<AuthError> for LoginError {
             AuthError::Groups(_) => ("groups_failed", "Your groups could not be fetched from the provider.".into()),
             AuthError::InvalidRequest(detail) => ("invalid_request", detail),
             AuthError::Session(_) => ("invalid_session", "The saved sign-in could not be restored. Sign in again.".into()),
+            AuthError::TokenExpired => ("token_expired", "The access token expired; it is being refreshed.".into()),
             AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),
         };
         LoginError::new(code, Some(text))

@@ -7,7 +7,7 @@ use super::error::AuthError;
 use super::flow_cookie::{unix_now, PendingLogin};
 use super::id_token::{self, IdTokenError};
 use super::profile::{fetch_groups, fetch_user};
-use super::providers::{Endpoints, ProviderSpec};
+use super::providers::{Endpoints, ProviderSpec, Revocation};
 use super::redirect::RedirectQuery;
 use super::session::SessionData;
 use super::token::{self, OAuthClient};
@@ -27,6 +27,8 @@ pub struct Resolved {
     pub token: String,
     /// Userinfo endpoint.
     pub userinfo: Option<String>,
+    /// RFC 7009 revocation endpoint.
+    pub revocation: Option<String>,
     /// The discovery document and keys (OpenID providers).
     pub discovered: Option<Arc<Discovered>>,
 }
@@ -63,13 +65,14 @@ impl Provider {
                     authorization,
                     token,
                     userinfo,
-                    ..
+                    revocation,
                 },
                 _,
             ) => Ok(Resolved {
                 authorization: authorization.clone(),
                 token: token.clone(),
                 userinfo: userinfo.clone(),
+                revocation: revocation.clone(),
                 discovered: None,
             }),
             (Endpoints::Discovery { .. }, Some(cache)) => {
@@ -78,6 +81,7 @@ impl Provider {
                     authorization: d.doc.authorization_endpoint.clone(),
                     token: d.doc.token_endpoint.clone(),
                     userinfo: d.doc.userinfo_endpoint.clone(),
+                    revocation: d.doc.revocation_endpoint.clone(),
                     discovered: Some(d),
                 })
             }
@@ -187,6 +191,74 @@ impl Provider {
             user,
             issued_at: unix_now() as u64,
         })
+    }
+
+    /// Refreshes the session's access token. A new ID token, if any, is validated (no nonce: it
+    /// is not sent on refresh, OpenID Core §12.2) and replaces the claims.
+    pub async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        data: &SessionData,
+    ) -> Result<SessionData, AuthError> {
+        let refresh_token =
+            data.token
+                .refresh_token
+                .as_deref()
+                .ok_or_else(|| AuthError::Provider {
+                    error: "invalid_grant".into(),
+                    description: Some("This sign-in has no refresh token.".into()),
+                })?;
+        let resolved = self.resolve(http).await?;
+        let client = self.client(&resolved, redirect_uri)?;
+        let mut token = token::refresh(http, &client, refresh_token).await?;
+        let claims = match (&resolved.discovered, &token.id_token) {
+            (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
+                let flow = PendingLogin::new(self.spec.id.clone(), "");
+                Some(self.verify_id_token(http, d, raw, &flow).await?)
+            }
+            _ => data.id_token_claims.clone(),
+        };
+        token.id_token = token.id_token.or_else(|| data.token.id_token.clone());
+        Ok(SessionData {
+            token,
+            id_token_claims: claims,
+            ..data.clone()
+        })
+    }
+
+    /// Revokes the session's tokens at the provider (best effort: the error is for the log).
+    pub async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        data: &SessionData,
+    ) -> Result<(), String> {
+        let resolved = self.resolve(http).await.map_err(|e| e.to_string())?;
+        match &self.spec.revocation {
+            Revocation::Rfc7009 => {
+                let Some(url) = resolved.revocation.as_deref() else {
+                    return Ok(());
+                };
+                let client = self
+                    .client(&resolved, redirect_uri)
+                    .map_err(|e| e.to_string())?;
+                token::revoke(http, client, &self.spec.client_secret, url, &data.token).await
+            }
+            Revocation::GitHubApplicationToken { url } => {
+                let response = http
+                    .delete(url)
+                    .basic_auth(&self.spec.client_id, Some(self.spec.client_secret.expose()))
+                    .json(&serde_json::json!({ "access_token": data.token.access_token }))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match response.status().as_u16() {
+                    204 | 404 => Ok(()),
+                    other => Err(format!("token deletion answered HTTP {other}")),
+                }
+            }
+        }
     }
 
     /// Verifies an ID token; a key id we do not know makes us fetch the JWKS again, once.

@@ -3,9 +3,11 @@
 //! leave this module tree.
 
 pub mod api;
+pub mod binding;
 mod config;
 pub mod discovery;
 mod error;
+pub mod flet_crypto;
 mod flow_cookie;
 pub mod id_token;
 mod login;
@@ -15,19 +17,22 @@ pub mod providers;
 mod redirect;
 pub mod return_path;
 pub mod session;
+mod sessions;
 mod token;
 
 pub use config::{AppSecret, AuthConfig, ClientSecret, ConfigError, Vars};
 pub use error::AuthError;
 pub use flow_cookie::{unix_now, FlowCookies, PendingLogin, FLOW_TTL_SECS};
 pub use login::{check_response_issuer, Provider};
-pub use redirect::{oauth_redirect, RedirectQuery};
+pub use redirect::{logged_out, oauth_redirect, RedirectQuery};
+pub use sessions::{LoggedOut, LOGGED_OUT_PATH};
 pub use token::TokenSet;
 
 use crate::auth::{
     Authorization, Completion, LoginRequest, LoginStart, ProviderId, ProviderInfo, SealedToken,
     TokenInfo,
 };
+use binding::BrowserBinding;
 use cookie::Cookie;
 use session::{Sealer, SessionData};
 use std::sync::Arc;
@@ -63,6 +68,8 @@ pub struct Finished {
     pub return_to: Option<String>,
     /// The login's custom completion page body.
     pub page_html: Option<String>,
+    /// Sets the browser binding cookie when the browser had none.
+    pub binding_cookie: Option<Cookie<'static>>,
 }
 
 impl AuthState {
@@ -76,7 +83,7 @@ impl AuthState {
             .user_agent(concat!("Porte/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https());
-        let sealer = Sealer::new(config.secret.as_ref());
+        let sealer = Sealer::new(config.secret.as_ref(), &config.previous_secrets);
         let providers = config
             .providers
             .iter()
@@ -161,12 +168,16 @@ impl AuthState {
                 removal: None,
                 return_to: None,
                 page_html: None,
+                binding_cookie: None,
             };
         };
+        let secure = self.0.config.is_https();
+        let known = BrowserBinding::from_cookie_header(cookie_header, secure);
+        let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
         let removal = self.0.cookies.removal(&state);
         let flow = self.0.cookies.open(cookie_header, &state);
         let outcome = match &flow {
-            Some(flow) => self.finish(query, flow).await,
+            Some(flow) => self.finish(query, flow, &binding).await,
             None => Err(AuthError::NoLoginPending),
         };
         if let Err(e) = &outcome {
@@ -183,6 +194,7 @@ impl AuthState {
             removal: Some(removal),
             return_to,
             page_html,
+            binding_cookie: known.is_none().then(|| binding.cookie(secure)),
         }
     }
 
@@ -190,53 +202,15 @@ impl AuthState {
         &self,
         query: &RedirectQuery,
         flow: &PendingLogin,
+        binding: &BrowserBinding,
     ) -> Result<Authorization, AuthError> {
         let provider = self.provider(&flow.provider)?;
         let data = provider
             .finish(&self.0.http, &self.0.config.redirect_uri(), query, flow)
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
-        let sealed = self.0.sealer.seal(&data);
+        let sealed = self.0.sealer.seal(&data, binding);
         self.authorization(&data, sealed)
-    }
-
-    /// Opens a session token (Flet's `saved_token`) and returns its authorization.
-    pub fn restore(&self, sealed: &SealedToken) -> Result<Authorization, AuthError> {
-        let data = self.open(sealed)?;
-        self.authorization(&data, sealed.clone())
-    }
-
-    /// `GET <provider API>/<path>` with the session's access token (GitHub API, Graph). The
-    /// browser never needs the refresh token or the client secret for this.
-    pub async fn api_get(
-        &self,
-        sealed: &SealedToken,
-        path: &str,
-    ) -> Result<serde_json::Value, AuthError> {
-        let data = self.open(sealed)?;
-        let base = self
-            .provider(&data.provider)?
-            .spec
-            .api_base
-            .clone()
-            .ok_or_else(|| AuthError::Api(format!("{} has no API configured", data.provider)))?;
-        if path.contains("://") || path.starts_with("//") || path.contains("..") {
-            return Err(AuthError::InvalidRequest(
-                "the API path must be relative".into(),
-            ));
-        }
-        let url = format!("{base}/{}", path.trim_start_matches('/'));
-        api::get_json(&self.0.http, &url, &data.token.access_token)
-            .await
-            .map(|(body, _)| body)
-            .map_err(|e| AuthError::Api(e.to_string()))
-    }
-
-    fn open(&self, sealed: &SealedToken) -> Result<SessionData, AuthError> {
-        self.0
-            .sealer
-            .open(sealed)
-            .map_err(|e| AuthError::Session(e.to_string()))
     }
 
     fn authorization(
@@ -267,53 +241,5 @@ fn info(p: &Provider) -> ProviderInfo {
     ProviderInfo {
         id: p.spec.id.clone(),
         label: p.spec.label.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_saved_session_restores_and_a_tampered_one_is_refused() {
-        let config = AuthConfig::from_vars([
-            ("GITHUB_CLIENT_ID".to_string(), "id".to_string()),
-            ("GITHUB_CLIENT_SECRET".into(), "secret".into()),
-        ])
-        .unwrap();
-        let auth = AuthState::new(config).unwrap();
-        let github = ProviderId::parse("github").unwrap();
-        let data = SessionData {
-            provider: github.clone(),
-            token: TokenSet {
-                access_token: "gho_access".into(),
-                token_type: "Bearer".into(),
-                scope: vec!["read:user".into()],
-                expires_in: None,
-                expires_at: None,
-                refresh_token: Some("ghr_refresh".into()),
-                id_token: None,
-            },
-            id_token_claims: None,
-            user: Some(crate::auth::UserProfile::new(github.clone(), "1001")),
-            issued_at: 1,
-        };
-        let sealed = auth.0.sealer.seal(&data);
-        assert!(!sealed.as_str().contains("ghr_refresh"));
-        let restored = auth.restore(&sealed).unwrap();
-        assert_eq!(restored.provider.label, "GitHub");
-        assert_eq!(restored.token.access_token, "gho_access");
-        assert!(restored.token.has_refresh_token);
-        assert_eq!(restored.user.unwrap().id, "1001");
-        let json = serde_json::to_string(&auth.restore(&sealed).unwrap()).unwrap();
-        assert!(
-            !json.contains("ghr_refresh"),
-            "the refresh token never leaves the seal"
-        );
-
-        let mut tampered = sealed.as_str().to_owned();
-        tampered.insert(tampered.len() - 2, 'x');
-        let err = auth.restore(&SealedToken::new(tampered)).unwrap_err();
-        assert_eq!(crate::auth::LoginError::from(err).error, "invalid_session");
     }
 }

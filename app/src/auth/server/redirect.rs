@@ -83,11 +83,48 @@ pub async fn oauth_redirect(
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if let Some(value) = finished
-        .removal
-        .and_then(|c| HeaderValue::from_str(&c.encoded().to_string()).ok())
+    for cookie in [finished.removal, finished.binding_cookie]
+        .into_iter()
+        .flatten()
     {
-        headers.append(header::SET_COOKIE, value);
+        if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// `GET /api/oauth/logged-out`: where providers return after RP-initiated logout. The `state`
+/// must match the cookie set when the logout started; then the user is sent home.
+pub async fn logged_out(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let state = url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned());
+    let ok = AuthState::logout_state_matches(cookie_header, state.as_deref());
+    let mut clear = cookie::Cookie::new(super::sessions::LOGOUT_STATE_COOKIE, "");
+    clear.set_path("/api/oauth");
+    clear.make_removal();
+    let mut response = if ok {
+        axum::response::Redirect::to("/").into_response()
+    } else {
+        tracing::warn!("logout return without a matching state");
+        let page = view! {
+            <main class="card completion">
+                <h1>"Signed out here"</h1>
+                <p>"The provider's sign-out could not be confirmed (it did not come from this browser's logout)."</p>
+                <p><a href="/">"Back to the app"</a></p>
+            </main>
+        }
+        .to_html();
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            axum::response::Html(page),
+        )
+            .into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&clear.encoded().to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
@@ -154,6 +191,7 @@ mod tests {
             removal: None,
             return_to: return_to.map(str::to_owned),
             page_html: page_html.map(str::to_owned),
+            binding_cookie: None,
         }
     }
 

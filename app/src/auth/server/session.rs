@@ -1,9 +1,12 @@
 //! The session token: `{provider, tokens, ID-token claims, user, issued_at}` sealed with
 //! AES-256-GCM under a key derived by HKDF-SHA256 from `APP_SECRET_KEY`.
 //!
-//! Format: `p1.<kid>.<base64url(nonce ‖ ciphertext)>`; `p1.<kid>` is authenticated as associated
-//! data, so the version and key id cannot be swapped. The key id lets several keys coexist.
+//! Format: `p1.<kid>.<base64url(nonce ‖ ciphertext)>`. The associated data is `p1.<kid>` and the
+//! browser's binding secret ([`BrowserBinding`]), so neither the header can be swapped nor the
+//! token opened without the cookie of the browser it was issued to. The key id lets several
+//! keys coexist: the newest seals, all of them open (rotation without logging anyone out).
 
+use super::binding::BrowserBinding;
 use super::token::TokenSet;
 use super::AppSecret;
 use crate::auth::{ProviderId, SealedToken, UserProfile};
@@ -51,61 +54,74 @@ pub enum SealError {
 /// Seals and opens session tokens.
 ///
 /// ```
-/// use app::auth::server::session::Sealer;
-/// let sealer = Sealer::new(None);
-/// let sealed = sealer.seal_bytes(b"hello");
+/// use app::auth::server::{binding::BrowserBinding, session::Sealer};
+/// let (sealer, browser) = (Sealer::new(None, &[]), BrowserBinding::generate());
+/// let sealed = sealer.seal_bytes(b"hello", &browser);
 /// assert!(sealed.as_str().starts_with("p1."));
-/// assert_eq!(sealer.open_bytes(&sealed).unwrap(), b"hello");
-/// assert!(Sealer::new(None).open_bytes(&sealed).is_err(), "another key cannot open it");
+/// assert_eq!(sealer.open_bytes(&sealed, &browser).unwrap(), b"hello");
+/// assert!(sealer.open_bytes(&sealed, &BrowserBinding::generate()).is_err(), "another browser");
+/// assert!(Sealer::new(None, &[]).open_bytes(&sealed, &browser).is_err(), "another key");
 /// ```
 #[derive(Clone)]
 pub struct Sealer {
-    cipher: Aes256Gcm,
-    kid: String,
+    /// `(kid, cipher)`, newest first.
+    keys: Vec<(String, Aes256Gcm)>,
 }
 
 impl Sealer {
-    /// The key from the app secret (HKDF-SHA256), or a random key for this process.
-    pub fn new(secret: Option<&AppSecret>) -> Self {
-        let mut key = [0u8; 32];
-        match secret {
-            Some(s) => hkdf::Hkdf::<Sha256>::new(Some(b"porte-session"), s.expose())
+    /// Keys from the app secret and the previous ones (HKDF-SHA256), or a random key for this
+    /// process when there is no secret (development).
+    pub fn new(current: Option<&AppSecret>, previous: &[AppSecret]) -> Self {
+        let random = current.is_none().then(|| Aes256Gcm::generate_key(OsRng));
+        let derived = current.into_iter().chain(previous).map(|s| {
+            let mut key = [0u8; 32];
+            hkdf::Hkdf::<Sha256>::new(Some(b"porte-session"), s.expose())
                 .expand(b"porte session token v1", &mut key)
-                .expect("32 bytes is a valid HKDF-SHA256 output length"),
-            None => key = Aes256Gcm::generate_key(OsRng).into(),
-        }
-        let kid = Sha256::digest(key)[..4]
-            .iter()
-            .map(|b| format!("{b:02x}"))
+                .expect("32 bytes is a valid HKDF-SHA256 output length");
+            key
+        });
+        let keys = random
+            .map(<[u8; 32]>::from)
+            .into_iter()
+            .chain(derived)
+            .map(|key| {
+                let kid = Sha256::digest(key)[..4]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                (kid, Aes256Gcm::new(&key.into()))
+            })
             .collect();
-        Self {
-            cipher: Aes256Gcm::new(&key.into()),
-            kid,
-        }
+        Self { keys }
     }
 
-    /// Seals a session.
-    pub fn seal(&self, data: &SessionData) -> SealedToken {
-        self.seal_bytes(&serde_json::to_vec(data).unwrap_or_default())
+    /// Seals a session for one browser.
+    pub fn seal(&self, data: &SessionData, browser: &BrowserBinding) -> SealedToken {
+        self.seal_bytes(&serde_json::to_vec(data).unwrap_or_default(), browser)
     }
 
-    /// Opens a session token.
-    pub fn open(&self, sealed: &SealedToken) -> Result<SessionData, SealError> {
-        let plain = self.open_bytes(sealed)?;
+    /// Opens a session token, with the binding of the browser that sent it.
+    pub fn open(
+        &self,
+        sealed: &SealedToken,
+        browser: &BrowserBinding,
+    ) -> Result<SessionData, SealError> {
+        let plain = self.open_bytes(sealed, browser)?;
         serde_json::from_slice(&plain).map_err(|_| SealError::Malformed)
     }
 
-    /// Seals raw bytes.
-    pub fn seal_bytes(&self, plain: &[u8]) -> SealedToken {
-        let header = format!("{VERSION}.{}", self.kid);
+    /// Seals raw bytes with the newest key.
+    pub fn seal_bytes(&self, plain: &[u8], browser: &BrowserBinding) -> SealedToken {
+        let (kid, cipher) = &self.keys[0];
+        let header = format!("{VERSION}.{kid}");
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let sealed = self
-            .cipher
+        let aad = [header.as_bytes(), b"|", browser.as_bytes()].concat();
+        let sealed = cipher
             .encrypt(
                 &nonce,
                 Payload {
                     msg: plain,
-                    aad: header.as_bytes(),
+                    aad: &aad,
                 },
             )
             .expect("AES-GCM encryption of an in-memory buffer does not fail");
@@ -114,8 +130,12 @@ impl Sealer {
         SealedToken::new(format!("{header}.{}", URL_SAFE_NO_PAD.encode(body)))
     }
 
-    /// Opens raw bytes.
-    pub fn open_bytes(&self, sealed: &SealedToken) -> Result<Vec<u8>, SealError> {
+    /// Opens raw bytes with whichever configured key sealed them.
+    pub fn open_bytes(
+        &self,
+        sealed: &SealedToken,
+        browser: &BrowserBinding,
+    ) -> Result<Vec<u8>, SealError> {
         let raw = sealed.as_str();
         if raw.len() > MAX_SEALED_LEN {
             return Err(SealError::Malformed);
@@ -125,9 +145,11 @@ impl Sealer {
         else {
             return Err(SealError::Malformed);
         };
-        if kid != self.kid {
-            return Err(SealError::UnknownKey);
-        }
+        let (_, cipher) = self
+            .keys
+            .iter()
+            .find(|(k, _)| k == kid)
+            .ok_or(SealError::UnknownKey)?;
         let body = URL_SAFE_NO_PAD
             .decode(body)
             .map_err(|_| SealError::Malformed)?;
@@ -135,13 +157,18 @@ impl Sealer {
             return Err(SealError::Malformed);
         }
         let (nonce, ciphertext) = body.split_at(12);
-        let header = format!("{VERSION}.{kid}");
-        self.cipher
+        let aad = [
+            format!("{VERSION}.{kid}").as_bytes(),
+            b"|",
+            browser.as_bytes(),
+        ]
+        .concat();
+        cipher
             .decrypt(
                 nonce.into(),
                 Payload {
                     msg: ciphertext,
-                    aad: header.as_bytes(),
+                    aad: &aad,
                 },
             )
             .map_err(|_| SealError::Tampered)
@@ -152,41 +179,60 @@ impl Sealer {
 mod tests {
     use super::*;
 
+    fn secret(c: char) -> AppSecret {
+        crate::auth::server::AuthConfig::from_vars([(
+            "APP_SECRET_KEY".to_string(),
+            c.to_string().repeat(40),
+        )])
+        .unwrap()
+        .secret
+        .unwrap()
+    }
+
     #[test]
-    fn tampering_and_foreign_keys_are_refused() {
-        let sealer = Sealer::new(None);
-        let sealed = sealer.seal_bytes(b"secret refresh token");
+    fn tampering_foreign_keys_and_foreign_browsers_are_refused() {
+        let (sealer, browser) = (Sealer::new(None, &[]), BrowserBinding::generate());
+        let sealed = sealer.seal_bytes(b"secret refresh token", &browser);
         assert!(!sealed.as_str().contains("secret"));
         let mut flipped = sealed.as_str().to_owned();
         let last = flipped.pop().unwrap();
         flipped.push(if last == 'A' { 'B' } else { 'A' });
+        let open = |s: &str| sealer.open_bytes(&SealedToken::new(s), &browser);
+        assert_eq!(open(&flipped), Err(SealError::Tampered));
+        let stolen = sealer.open_bytes(&sealed, &BrowserBinding::generate());
         assert_eq!(
-            sealer.open_bytes(&SealedToken::new(flipped)),
-            Err(SealError::Tampered)
+            stolen,
+            Err(SealError::Tampered),
+            "useless without the browser's cookie"
         );
-        let other = Sealer::new(None);
-        assert_eq!(other.open_bytes(&sealed), Err(SealError::UnknownKey));
+        let other = Sealer::new(None, &[]);
+        assert_eq!(
+            other.open_bytes(&sealed, &browser),
+            Err(SealError::UnknownKey)
+        );
         for junk in ["", "p1", "p1.x", "p2.a.b", "p1.a.%%%"] {
-            assert!(
-                sealer.open_bytes(&SealedToken::new(junk)).is_err(),
-                "{junk}"
-            );
+            assert!(open(junk).is_err(), "{junk}");
         }
     }
 
     #[test]
-    fn the_same_secret_gives_the_same_key_on_every_instance() {
-        let secret = crate::auth::server::AuthConfig::from_vars([(
-            "APP_SECRET_KEY".to_string(),
-            "k".repeat(40),
-        )])
-        .unwrap()
-        .secret
-        .unwrap();
-        let sealed = Sealer::new(Some(&secret)).seal_bytes(b"x");
+    fn rotation_keeps_old_tokens_open_and_seals_with_the_newest_key() {
+        let browser = BrowserBinding::generate();
+        let (old, new) = (secret('o'), secret('n'));
+        let before = Sealer::new(Some(&old), &[]).seal_bytes(b"x", &browser);
+        let rotated = Sealer::new(Some(&new), std::slice::from_ref(&old));
+        assert_eq!(rotated.open_bytes(&before, &browser).unwrap(), b"x");
+        let after = rotated.seal_bytes(b"y", &browser);
+        assert_ne!(after.as_str()[..11], before.as_str()[..11], "a new key id");
+        let same = Sealer::new(Some(&new), &[]);
         assert_eq!(
-            Sealer::new(Some(&secret)).open_bytes(&sealed).unwrap(),
-            b"x"
+            same.open_bytes(&after, &browser).unwrap(),
+            b"y",
+            "every instance agrees"
+        );
+        assert_eq!(
+            same.open_bytes(&before, &browser),
+            Err(SealError::UnknownKey)
         );
     }
 }

@@ -147,3 +147,99 @@ pub fn token_error<E: std::error::Error + 'static>(
         other => AuthError::TokenExchange(chain(&other)),
     }
 }
+
+/// Exchanges a refresh token. A response without a new refresh token keeps the old one (Google);
+/// a new one replaces it (rotation).
+pub async fn refresh(
+    http: &reqwest::Client,
+    client: &OAuthClient,
+    refresh_token: &str,
+) -> Result<TokenSet, AuthError> {
+    let response = client
+        .exchange_refresh_token(&oauth2::RefreshToken::new(refresh_token.to_owned()))
+        .request_async(http)
+        .await
+        .map_err(token_error)?;
+    Ok(token_set(&response, Some(refresh_token.to_owned())))
+}
+
+/// RFC 7009: revokes the refresh token (which ends the grant at most providers), then the access
+/// token. Best effort: failures are returned for the log only.
+pub async fn revoke(
+    http: &reqwest::Client,
+    client: OAuthClient,
+    secret: &ClientSecret,
+    revocation_url: &str,
+    tokens: &TokenSet,
+) -> Result<(), String> {
+    let mut list = Vec::new();
+    if let Some(r) = &tokens.refresh_token {
+        list.push(StandardRevocableToken::RefreshToken(
+            oauth2::RefreshToken::new(r.clone()),
+        ));
+    }
+    list.push(StandardRevocableToken::AccessToken(
+        oauth2::AccessToken::new(tokens.access_token.clone()),
+    ));
+    let url = oauth2::RevocationUrl::new(revocation_url.to_owned()).map_err(|e| e.to_string())?;
+    if url.url().scheme() != "https" && is_loopback(url.url()) {
+        return revoke_on_loopback(http, &client, secret, url.url().as_str(), &list).await;
+    }
+    let client = client.set_revocation_url(url);
+    for token in list {
+        client
+            .revoke_token(token)
+            .map_err(|e| e.to_string())?
+            .request_async(http)
+            .await
+            .map_err(|e| chain(&e))?;
+    }
+    Ok(())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+/// oauth2 refuses revocation URLs that are not https, which is right for the internet but
+/// leaves out a development provider on 127.0.0.1. There only, the same RFC 7009 request
+/// (form body `token` + `token_type_hint`, client authentication as for the token endpoint).
+async fn revoke_on_loopback(
+    http: &reqwest::Client,
+    client: &OAuthClient,
+    secret: &ClientSecret,
+    url: &str,
+    tokens: &[StandardRevocableToken],
+) -> Result<(), String> {
+    use oauth2::RevocableToken;
+    let id = client.client_id().as_str();
+    let secret = secret.expose();
+    for token in tokens {
+        let mut form = vec![("token", token.secret())];
+        if let Some(hint) = token.type_hint() {
+            form.push(("token_type_hint", hint));
+        }
+        let request = match client.auth_type() {
+            AuthType::BasicAuth => http.post(url).basic_auth(id, Some(secret)),
+            _ => {
+                form.extend([("client_id", id), ("client_secret", secret)]);
+                http.post(url)
+            }
+        };
+        let status = request
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| chain(&e))?
+            .status();
+        if !status.is_success() {
+            return Err(format!("revocation answered HTTP {status}"));
+        }
+    }
+    Ok(())
+}

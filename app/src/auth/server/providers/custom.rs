@@ -8,7 +8,7 @@
 
 use super::{
     split_scopes, standard_claims, text, ClientAuth, Endpoints, Groups, Logout, MapProfile,
-    MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Scopes,
+    MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Revocation, Scopes,
 };
 use crate::auth::server::config::{default_label, ClientSecret, ConfigError, Vars};
 use crate::auth::ProviderId;
@@ -86,6 +86,7 @@ pub fn custom(
         groups: Groups::None,
         api_base: None,
         logout: Logout::None,
+        revocation: Revocation::Rfc7009,
     }
 }
 

@@ -12,7 +12,7 @@
 
 use super::{
     split_scopes, text, ClientAuth, Endpoints, Groups, Logout, MappedUser, Paging, Profile,
-    ProfileInput, ProfileSource, ProviderSpec, Scopes,
+    ProfileInput, ProfileSource, ProviderSpec, Revocation, Scopes,
 };
 use crate::auth::server::config::{ClientSecret, ConfigError, Vars};
 use crate::auth::ProviderId;
@@ -25,10 +25,14 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     }
     let web = vars.url("GITHUB_URL", "https://github.com")?;
     let api = vars.url("GITHUB_API_URL", "https://api.github.com")?;
+    let client_id = vars.required("GITHUB_CLIENT_ID")?;
     Ok(Some(ProviderSpec {
         id: ProviderId::parse("github").expect("valid id"),
         label: vars.label("GITHUB_LABEL", "GitHub"),
-        client_id: vars.required("GITHUB_CLIENT_ID")?,
+        revocation: Revocation::GitHubApplicationToken {
+            url: format!("{api}/applications/{client_id}/token"),
+        },
+        client_id,
         client_secret: ClientSecret::new(vars.required("GITHUB_CLIENT_SECRET")?),
         endpoints: Endpoints::Explicit {
             authorization: format!("{web}/login/oauth/authorize"),

@@ -46,6 +46,20 @@ pub struct ProviderSpec {
     pub api_base: Option<String>,
     /// How RP-initiated logout works.
     pub logout: Logout,
+    /// How tokens are revoked at logout.
+    pub revocation: Revocation,
+}
+
+/// Token revocation at logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// RFC 7009 at the discovered `revocation_endpoint` (or the explicit one), when there is one.
+    Rfc7009,
+    /// GitHub: `DELETE <url>` with HTTP Basic client credentials and `{"access_token": …}`.
+    GitHubApplicationToken {
+        /// `<api>/applications/<client_id>/token`.
+        url: String,
+    },
 }
 
 impl ProviderSpec {
@@ -95,6 +109,7 @@ impl ProviderSpec {
             groups: Groups::Claim("groups".into()),
             api_base: None,
             logout: Logout::EndSession,
+            revocation: Revocation::Rfc7009,
         })
     }
 }

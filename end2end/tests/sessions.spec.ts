@@ -1,0 +1,153 @@
+// Sessions that last and end cleanly: remember me across a browser restart, tampered and
+// foreign tokens, refresh with rotation across tabs, logout in every tab, revocation and the
+// provider's end_session.
+import { test, expect, chromium } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import config from "../playwright.config";
+import { card, clickLoginWith, loginWithAuthgear, openHome, signInAtProvider, storedSessions } from "./helpers";
+
+test("remember me survives a browser restart with the same profile", async () => {
+  const profile = mkdtempSync(path.join(os.tmpdir(), "porte-profile-"));
+  const launch = () =>
+    chromium.launchPersistentContext(profile, { ...config.use!.launchOptions, baseURL: "http://127.0.0.1:3000" });
+  try {
+    let browser = await launch();
+    let page = browser.pages()[0] ?? (await browser.newPage());
+    await openHome(page);
+    await loginWithAuthgear(page);
+    expect(Object.keys(await storedSessions(page))).toEqual(["authgear"]);
+    await browser.close();
+
+    browser = await launch();
+    page = browser.pages()[0] ?? (await browser.newPage());
+    const logins: string[] = [];
+    page.on("console", (m) => logins.push(m.text()));
+    await openHome(page);
+    // Restored before any user action.
+    await expect(card(page, "authgear").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await browser.close();
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test("without remember me nothing is stored and a reload signs out", async ({ page }) => {
+  await openHome(page);
+  await loginWithAuthgear(page, false);
+  expect(await storedSessions(page)).toEqual({});
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(card(page, "authgear")).toHaveCount(0);
+});
+
+test("a tampered stored token is refused, removed, and the page shows signed out", async ({ page }) => {
+  await openHome(page);
+  await loginWithAuthgear(page);
+  const stored = await storedSessions(page);
+  const token = stored.authgear;
+  const flipped = token.slice(0, -3) + (token.at(-3) === "A" ? "B" : "A") + token.slice(-2);
+  await page.evaluate((t) => localStorage.setItem("porte.sessions", JSON.stringify({ authgear: t })), flipped);
+  await page.reload();
+  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
+  await expect(card(page, "authgear")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Login with Authgear" })).toBeEnabled();
+  expect(await storedSessions(page)).toEqual({});
+});
+
+test("a stolen token copied into another browser cannot be restored there", async ({ page, browser }) => {
+  await openHome(page);
+  await loginWithAuthgear(page);
+  const stolen = await storedSessions(page);
+
+  const thief = await browser.newContext();
+  const other = await thief.newPage();
+  await other.goto("/");
+  await other.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), stolen);
+  await openHome(other);
+  await expect(other.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
+  await expect(card(other, "authgear")).toHaveCount(0);
+  expect(await storedSessions(other)).toEqual({});
+  // The owner's browser still has its session.
+  await page.reload();
+  await expect(card(page, "authgear")).toBeVisible();
+  await thief.close();
+});
+
+test("login and logout in one tab show in every tab within a second", async ({ page, context }) => {
+  await openHome(page);
+  const second = await context.newPage();
+  await openHome(second);
+  await loginWithAuthgear(page, false);
+  await expect(card(second, "authgear")).toBeVisible({ timeout: 1000 });
+
+  // A tab opened later gets the (not remembered) session from the others.
+  const third = await context.newPage();
+  await openHome(third);
+  await expect(card(third, "authgear")).toBeVisible();
+
+  await card(second, "authgear").getByRole("button", { name: "Logout", exact: true }).click();
+  for (const p of [page, second, third]) await expect(card(p, "authgear")).toHaveCount(0, { timeout: 1000 });
+});
+
+test("logout everywhere revokes the refresh token and ends the provider session", async ({ page }) => {
+  await openHome(page);
+  await loginWithAuthgear(page);
+  const before = await storedSessions(page);
+
+  await card(page, "authgear").getByRole("button", { name: "Logout everywhere" }).click();
+  // The provider's end_session page (RP-initiated logout), then back home through the checked state.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL("http://127.0.0.1:3000/");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(card(page, "authgear")).toHaveCount(0);
+  expect(await storedSessions(page)).toEqual({});
+
+  // The provider session is gone: signing in again asks for the password.
+  const popup = await clickLoginWith(page, "Authgear");
+  await expect(popup.getByLabel("Username")).toBeVisible();
+  await popup.close();
+
+  // The old refresh token is dead: put the old token back; its first refresh is refused by the
+  // provider and the session ends with a readable reason.
+  await page.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), before);
+  await page.reload();
+  const alert = page.getByRole("alert");
+  await expect(alert.locator(".error-code")).toHaveText("session_ended", { timeout: 15_000 });
+  await expect(alert.locator(".error-description")).toContainText("invalid_grant");
+  await expect(card(page, "authgear")).toHaveCount(0);
+});
+
+test("5 tabs, 5-second access tokens, 2 minutes: every refresh once, no logout, no invalid_grant", async ({ context }) => {
+  test.setTimeout(200_000);
+  const pages = [await context.newPage()];
+  const log: string[] = [];
+  const watch = (p: typeof pages[0], i: number) =>
+    p.on("console", (m) => log.push(`${i} ${m.type()} ${m.text()}`));
+  watch(pages[0], 0);
+  await openHome(pages[0]);
+  await loginWithAuthgear(pages[0]);
+  for (let i = 1; i < 5; i++) {
+    const p = await context.newPage();
+    watch(p, i);
+    await openHome(p);
+    await expect(card(p, "authgear")).toBeVisible();
+    pages.push(p);
+  }
+  const started = Date.now();
+  const refreshes = () => log.filter((l) => l.includes("porte: refreshed")).length;
+  // Keep all five tabs busy for two minutes; each check also proves every tab is signed in.
+  while (Date.now() - started < 120_000) {
+    for (const p of pages) await expect(card(p, "authgear")).toBeVisible();
+    await pages[0].waitForTimeout(5_000);
+  }
+  const errors = log.filter((l) => / (warning|error) /.test(l) || l.includes("invalid_grant"));
+  const tokens = await Promise.all(pages.map((p) => card(p, "authgear").getAttribute("data-token")));
+  console.log(`5 tabs, 120 s: ${refreshes()} refreshes, ${errors.length} errors, 0 logouts`);
+  expect(errors).toEqual([]);
+  expect(refreshes()).toBeGreaterThanOrEqual(20);
+  // Every tab shows the same, newest session.
+  expect(new Set(tokens).size).toBe(1);
+});
