@@ -27,7 +27,7 @@ test("welcome page: Guest before, then Welcome <name> with claims and no token",
 test("same-tab login goes to the provider and comes back signed in, with no token in the URL", async ({ page }) => {
   await openHome(page);
   await page.getByLabel("Same tab").check();
-  await page.getByRole("button", { name: "Login with Local" }).click();
+  await page.getByRole("button", { name: "Continue with Local" }).click();
   await signInAtProvider(page);
   await page.getByRole("button", { name: "Allow" }).click();
 
@@ -40,7 +40,7 @@ test("new-tab login opens a tab that closes itself and signs in", async ({ page,
   await openHome(page);
   await page.getByLabel("New tab").check();
   const tabOpened = context.waitForEvent("page");
-  await page.getByRole("button", { name: "Login with GitHub" }).click();
+  await page.getByRole("button", { name: "Continue with GitHub" }).click();
   const tab = await tabOpened;
   await tab.getByRole("button", { name: "Continue as alice" }).click();
   await expect(card(page, "github").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();

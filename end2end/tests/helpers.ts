@@ -24,10 +24,10 @@ export async function openHome(page: Page): Promise<string[]> {
   return errors;
 }
 
-/** Clicks "Login with Local" and returns the popup the click opened. */
+/** Clicks "Continue with Local" and returns the popup the click opened. */
 export async function clickLogin(page: Page): Promise<Page> {
   const popupOpened = page.waitForEvent("popup");
-  await page.getByRole("button", { name: "Login with Local" }).click();
+  await page.getByRole("button", { name: "Continue with Local" }).click();
   return popupOpened;
 }
 
@@ -50,7 +50,7 @@ export const emulators = {
 /** Clicks the provider's button and returns the popup it opened. */
 export async function clickLoginWith(page: Page, label: string): Promise<Page> {
   const popupOpened = page.waitForEvent("popup");
-  await page.getByRole("button", { name: `Login with ${label}` }).click();
+  await page.getByRole("button", { name: `Continue with ${label}` }).click();
   return popupOpened;
 }
 

@@ -6,7 +6,7 @@ import { clickLogin, openHome, signInAtProvider } from "./helpers";
 test("popup login through the provider's login and consent pages shows the user", async ({ page }) => {
   const errors = await openHome(page);
   const popup = await clickLogin(page);
-  await expect(page.getByRole("button", { name: "Waiting for Local…" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Waiting for Local…" })).toHaveAttribute("aria-busy", "true");
   await signInAtProvider(popup);
   await popup.getByRole("button", { name: "Allow" }).click();
 
@@ -30,7 +30,7 @@ test("logout signs out locally", async ({ page }) => {
   await expect(page.locator('[data-field="email"]')).toHaveText("bob@example.test (not verified)");
 
   await page.getByRole("button", { name: "Logout", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
   await expect(page.getByText("Signed in as")).toHaveCount(0);
 });
 
@@ -43,7 +43,7 @@ test("consent denied at the provider shows the provider's error and description"
   const alert = page.getByRole("alert");
   await expect(alert.locator(".error-code")).toHaveText("access_denied");
   await expect(alert.locator(".error-description")).toHaveText("The user denied the request");
-  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
   await alert.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByRole("alert")).toHaveCount(0);
 });
@@ -63,17 +63,18 @@ test("closing the sign-in window reports popup_closed and the page is ready agai
   await popup.close();
 
   await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_closed");
-  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
 });
 
-test("a blocked popup is reported as popup_blocked and nothing is left pending", async ({ page }) => {
+test("a blocked popup is reported as popup_blocked when the fall-back is off", async ({ page }) => {
   // What a popup blocker does: window.open returns null.
   await page.addInitScript(() => {
     window.open = () => null;
   });
   await openHome(page);
-  await page.getByRole("button", { name: "Login with Local" }).click();
+  await page.getByLabel("Use this tab if pop-ups are blocked").uncheck();
+  await page.getByRole("button", { name: "Continue with Local" }).click();
 
   await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_blocked");
-  await expect(page.getByRole("button", { name: "Login with Local" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
 });

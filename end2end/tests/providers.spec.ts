@@ -135,5 +135,5 @@ test("two providers signed in at once keep separate authorizations", async ({ pa
   await card(page, "github").getByRole("button", { name: "Logout", exact: true }).click();
   await expect(card(page, "github")).toHaveCount(0);
   await expect(card(page, "google")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Login with GitHub" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with GitHub" })).toBeEnabled();
 });

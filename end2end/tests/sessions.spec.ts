@@ -53,7 +53,7 @@ test("a tampered stored token is refused, removed, and the page shows signed out
   await page.reload();
   await expect(page.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Login with Authgear" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Continue with Authgear" })).toBeEnabled();
   expect(await storedSessions(page)).toEqual({});
 });
 

@@ -35,6 +35,7 @@ impl LoginWindow {
             .open_with_url_and_target_and_features("about:blank", POPUP_NAME, &features)
             .ok()
             .flatten()?;
+        remember_window(&popup);
         Some(Self { popup })
     }
 
@@ -44,6 +45,7 @@ impl LoginWindow {
             .open_with_url_and_target("about:blank", "_blank")
             .ok()
             .flatten()?;
+        remember_window(&popup);
         Some(Self { popup })
     }
 
@@ -59,6 +61,49 @@ impl LoginWindow {
 
     fn is_closed(&self) -> bool {
         self.popup.closed().unwrap_or(true)
+    }
+}
+
+/// The sign-in window of the login in progress, and its listeners (one login at a time).
+type Current = (Option<Window>, Option<Rc<RefCell<Watch>>>);
+
+thread_local! {
+    static CURRENT: RefCell<Current> = const { RefCell::new((None, None)) };
+}
+
+fn remember_window(popup: &Window) {
+    CURRENT.with(|c| c.borrow_mut().0 = Some(popup.clone()));
+}
+
+/// Brings the sign-in window of the login in progress to the front; `false` when there is none
+/// (closed, or opened by the app's own opener).
+pub fn focus_pending() -> bool {
+    CURRENT.with(|c| match &c.borrow().0 {
+        Some(w) if !w.closed().unwrap_or(true) => w.focus().is_ok(),
+        _ => false,
+    })
+}
+
+/// Stops waiting for the login in progress and closes its window; its `on_done` gets
+/// `cancelled`.
+pub fn cancel_pending() {
+    let (window, watch) = CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        (c.0.take(), c.1.take())
+    });
+    if let Some(w) = window {
+        let _ = w.close();
+    }
+    if let Some(watch) = watch {
+        let error =
+            crate::auth::LoginError::new("cancelled", Some("The sign-in was cancelled.".into()));
+        finish(
+            &watch,
+            Completion {
+                state: None,
+                outcome: Err(error),
+            },
+        );
     }
 }
 
@@ -91,6 +136,7 @@ pub fn await_completion(
         interval: None,
         closed_ticks: 0,
     }));
+    CURRENT.with(|c| c.borrow_mut().1 = Some(watch.clone()));
     let accept = {
         let watch = watch.clone();
         move |data: JsValue| {
@@ -162,6 +208,24 @@ pub fn await_completion(
 /// Key under which the completion page leaves a same-tab result in `sessionStorage`.
 const RETURNED_KEY: &str = "porte-completion";
 
+/// Key of a notice to show when the tab comes back (e.g. why the login used this tab).
+const NOTICE_KEY: &str = "porte-notice";
+
+/// Keeps `text` for the page this tab returns to.
+pub fn leave_notice(text: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.set_item(NOTICE_KEY, text);
+    }
+}
+
+/// The notice left before this tab went away, removed as it is read.
+pub fn take_notice() -> Option<String> {
+    let storage = web_sys::window()?.session_storage().ok().flatten()?;
+    let text = storage.get_item(NOTICE_KEY).ok().flatten()?;
+    let _ = storage.remove_item(NOTICE_KEY);
+    Some(text)
+}
+
 /// Key under which a same-tab login keeps its "remember me" choice while the tab is away.
 const REMEMBER_KEY: &str = "porte-remember";
 
@@ -201,6 +265,7 @@ fn finish(watch: &Rc<RefCell<Watch>>, completion: Completion) {
     let Some(on_done) = watch.borrow_mut().on_done.take() else {
         return;
     };
+    CURRENT.with(|c| *c.borrow_mut() = (None, None));
     if let Some(win) = web_sys::window() {
         let w = watch.borrow();
         if let Some(id) = w.interval {
@@ -219,5 +284,9 @@ fn finish(watch: &Rc<RefCell<Watch>>, completion: Completion) {
         let mut w = watch.borrow_mut();
         drop((w.on_channel.take(), w.on_window.take(), w.on_tick.take()));
     });
+    // Back to the page the user started from.
+    if let Some(w) = web_sys::window() {
+        let _ = w.focus();
+    }
     on_done(completion);
 }

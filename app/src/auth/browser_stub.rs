@@ -45,3 +45,19 @@ pub fn take_returned_completion() -> Option<(Completion, bool)> {
 pub fn current_path() -> Option<String> {
     None
 }
+
+/// Always `false` outside the browser.
+pub fn focus_pending() -> bool {
+    false
+}
+
+/// Does nothing outside the browser.
+pub fn cancel_pending() {}
+
+/// Does nothing outside the browser.
+pub fn leave_notice(_text: &str) {}
+
+/// Always `None` outside the browser.
+pub fn take_notice() -> Option<String> {
+    None
+}

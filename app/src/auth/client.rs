@@ -18,7 +18,8 @@
 //! ```
 
 use crate::auth::browser::{
-    await_completion, navigate_here, take_returned_completion, LoginWindow,
+    await_completion, cancel_pending, focus_pending, leave_notice, navigate_here, take_notice,
+    take_returned_completion, LoginWindow,
 };
 use crate::auth::sync::SyncState;
 use crate::auth::{
@@ -28,14 +29,14 @@ use crate::auth::{
 use leptos::prelude::*;
 
 /// The providers configured on the server, for the sign-in buttons.
-#[server]
+#[server(endpoint = "list_providers")]
 pub async fn list_providers() -> Result<Vec<ProviderInfo>, LoginError> {
     Ok(auth_state()?.providers())
 }
 
 /// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
 /// JSON input: browsers cannot send it cross-site without a CORS preflight.
-#[server(input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "start_login", input = leptos::server_fn::codec::Json)]
 pub async fn start_login(request: LoginRequest) -> Result<LoginStart, LoginError> {
     use axum::http::{header::SET_COOKIE, HeaderValue};
     let (start, cookie) = auth_state()?.start_login(&request).await.map_err(|e| {
@@ -50,7 +51,7 @@ pub async fn start_login(request: LoginRequest) -> Result<LoginStart, LoginError
 
 /// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it
 /// was issued to (its binding cookie) can.
-#[server(input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "restore_session", input = leptos::server_fn::codec::Json)]
 pub async fn restore_session(sealed: SealedToken) -> Result<Authorization, LoginError> {
     let cookies = request_cookies().await;
     auth_state()?
@@ -107,6 +108,9 @@ pub struct LoginOptions {
     /// Keep the session token in local storage, so the sign-in survives reloads and browser
     /// restarts (default false: this page and its sibling tabs only).
     pub remember_me: bool,
+    /// When the browser blocks the popup (or new tab): continue in this tab (default true),
+    /// or report `popup_blocked` through `on_login`.
+    pub fall_back_to_same_tab: bool,
 }
 
 impl Default for LoginOptions {
@@ -120,6 +124,7 @@ impl Default for LoginOptions {
             complete_page_html: None,
             redirect_to_page: None,
             remember_me: false,
+            fall_back_to_same_tab: true,
         }
     }
 }
@@ -137,6 +142,7 @@ pub struct Auth {
     pub(crate) authorizations: RwSignal<Vec<Authorization>>,
     pending: RwSignal<Option<ProviderId>>,
     pub(crate) error: RwSignal<Option<LoginError>>,
+    notice: RwSignal<Option<String>>,
     pub(crate) handlers: StoredValue<Handlers>,
     pub(crate) sync: StoredValue<SyncState>,
 }
@@ -156,11 +162,13 @@ impl Auth {
             authorizations: RwSignal::new(Vec::new()),
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
+            notice: RwSignal::new(None),
             handlers: StoredValue::new(Handlers::default()),
             sync: StoredValue::new(SyncState::new(refresh_skew_secs)),
         };
         provide_context(auth);
         Effect::new(move |_| {
+            auth.notice.set(take_notice());
             if let Some((c, remember)) = take_returned_completion() {
                 let provider = c.outcome.as_ref().ok().map(|a| a.provider.id.clone());
                 auth.complete(provider, c.outcome, remember);
@@ -191,6 +199,21 @@ impl Auth {
         self.pending.read_only()
     }
 
+    /// A passing notice (e.g. "the popup was blocked, so the sign-in used this tab").
+    pub fn notice(&self) -> RwSignal<Option<String>> {
+        self.notice
+    }
+
+    /// Stops waiting for the login in progress and closes its window (`on_login` gets
+    /// `cancelled`).
+    pub fn cancel(&self) {
+        cancel_pending();
+        if self.pending.get_untracked().is_some() {
+            let cancelled = LoginError::new("cancelled", Some("The sign-in was cancelled.".into()));
+            self.complete(self.pending.get_untracked(), Err(cancelled), false);
+        }
+    }
+
     /// The last login error, until dismissed or the next login.
     pub fn error(&self) -> RwSignal<Option<LoginError>> {
         self.error
@@ -212,6 +235,8 @@ impl Auth {
     /// before any `.await`, or blockers stop it. One login at a time.
     pub fn login(&self, provider: ProviderId, options: LoginOptions) {
         if self.pending.get_untracked().is_some() {
+            // A login is in progress: bring its window forward instead of opening another.
+            focus_pending();
             return;
         }
         self.error.set(None);
@@ -225,7 +250,29 @@ impl Auth {
             });
             return;
         }
-        let same_tab = matches!(options.open, OpenMode::SameTab);
+        let mut open = options.open;
+        let mut window = match open {
+            OpenMode::Popup => LoginWindow::open(),
+            OpenMode::NewTab => LoginWindow::open_tab(),
+            OpenMode::SameTab | OpenMode::Custom(_) => None,
+        };
+        let opens_window = matches!(open, OpenMode::Popup | OpenMode::NewTab);
+        if opens_window && window.is_none() {
+            if !options.fall_back_to_same_tab {
+                let blocked = LoginError::new(
+                    "popup_blocked",
+                    Some("The browser blocked the sign-in window. Allow pop-ups for this site and try again.".into()),
+                );
+                self.complete(Some(provider), Err(blocked), false);
+                return;
+            }
+            leave_notice(
+                "Your browser blocked the sign-in window, so the sign-in continued in this tab.",
+            );
+            open = OpenMode::SameTab;
+            window = None;
+        }
+        let same_tab = matches!(open, OpenMode::SameTab);
         let request = LoginRequest {
             provider: provider.clone(),
             scope: options.scope,
@@ -234,22 +281,7 @@ impl Auth {
             complete_page_html: options.complete_page_html,
             return_to: same_tab.then(|| options.redirect_to_page.unwrap_or_else(current_path)),
         };
-        let window = match options.open {
-            OpenMode::Popup => LoginWindow::open(),
-            OpenMode::NewTab => LoginWindow::open_tab(),
-            OpenMode::SameTab | OpenMode::Custom(_) => None,
-        };
-        let opens_window = matches!(options.open, OpenMode::Popup | OpenMode::NewTab);
-        if opens_window && window.is_none() {
-            let blocked = LoginError::new(
-                "popup_blocked",
-                Some("The browser blocked the sign-in window. Allow pop-ups for this site and try again.".into()),
-            );
-            self.complete(Some(provider), Err(blocked), false);
-            return;
-        }
         self.pending.set(Some(provider.clone()));
-        let open = options.open;
         leptos::task::spawn_local(async move {
             match start_login(request).await {
                 Ok(start) => {

@@ -28,7 +28,7 @@ const FATAL: [&str; 6] = [
 ];
 
 /// Refreshes a session token (the leading tab calls it for every tab).
-#[server(input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "refresh_session", input = leptos::server_fn::codec::Json)]
 pub async fn refresh_session(sealed: SealedToken) -> Result<Authorization, LoginError> {
     let cookies = crate::auth::client::request_cookies().await;
     crate::auth::client::auth_state()?
@@ -39,7 +39,7 @@ pub async fn refresh_session(sealed: SealedToken) -> Result<Authorization, Login
 
 /// Ends a session at the provider: revokes its tokens (best effort) and, when asked, returns
 /// the provider's logout URL (its `state` goes into a cookie checked on return).
-#[server(input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "end_session", input = leptos::server_fn::codec::Json)]
 pub async fn end_session(
     sealed: SealedToken,
     provider_logout: bool,

@@ -74,7 +74,7 @@ pub struct InvalidProviderId(pub String);
 /// ```
 /// use app::auth::{ProviderId, ProviderInfo};
 /// let info = ProviderInfo { id: ProviderId::parse("local").unwrap(), label: "Local".into() };
-/// assert_eq!(info.button_text(), "Login with Local");
+/// assert_eq!(info.button_text(), "Continue with Local");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderInfo {
@@ -87,7 +87,7 @@ pub struct ProviderInfo {
 impl ProviderInfo {
     /// The sign-in button's text.
     pub fn button_text(&self) -> String {
-        format!("Login with {}", self.label)
+        format!("Continue with {}", self.label)
     }
 }
 

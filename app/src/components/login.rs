@@ -6,15 +6,16 @@ use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, Provider
 use leptos::prelude::*;
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
-fn demo_options(provider: &ProviderId, groups: bool, open: &str, remember: bool) -> LoginOptions {
+fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
     LoginOptions {
         scope: match provider.as_str() {
             "github" => vec!["public_repo".into()],
             _ => Vec::new(),
         },
-        fetch_groups: groups,
-        remember_me: remember,
-        open: match open {
+        fetch_groups: choices.groups.get_untracked(),
+        remember_me: choices.remember.get_untracked(),
+        fall_back_to_same_tab: choices.fall_back.get_untracked(),
+        open: match choices.open.get_untracked().as_str() {
             "same-tab" => OpenMode::SameTab,
             "new-tab" => OpenMode::NewTab,
             _ => OpenMode::Popup,
@@ -23,14 +24,32 @@ fn demo_options(provider: &ProviderId, groups: bool, open: &str, remember: bool)
     }
 }
 
+/// The demo's login choices.
+#[derive(Clone, Copy)]
+struct Choices {
+    groups: RwSignal<bool>,
+    remember: RwSignal<bool>,
+    fall_back: RwSignal<bool>,
+    open: RwSignal<String>,
+}
+
 /// The sign-in card.
 #[component]
 pub fn LoginPanel() -> impl IntoView {
     let auth = Auth::expect();
     let providers = Resource::new(|| (), |_| list_providers());
-    let groups = RwSignal::new(true);
-    let remember = RwSignal::new(false);
-    let open = RwSignal::new("popup".to_owned());
+    let choices = Choices {
+        groups: RwSignal::new(true),
+        remember: RwSignal::new(false),
+        fall_back: RwSignal::new(true),
+        open: RwSignal::new("popup".to_owned()),
+    };
+    let Choices {
+        groups,
+        remember,
+        fall_back,
+        open,
+    } = choices;
     // A session that ends by itself (revoked grant, expired refresh) says why.
     auth.on_logout(move |e| {
         if let Some(reason) = e.reason {
@@ -45,6 +64,7 @@ pub fn LoginPanel() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="login-title">
             <ErrorBanner error=auth.error() />
+            {move || auth.notice().get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
             <h2 id="login-title">"Sign in"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading providers…"</p> }>
                 {move || providers.get().map(|list| match list {
@@ -57,7 +77,7 @@ pub fn LoginPanel() -> impl IntoView {
                                 let id = p.id.clone();
                                 view! {
                                     <Show when=move || !signed_in(&id)>
-                                        <LoginButton provider=p.clone() groups open remember />
+                                        <LoginButton provider=p.clone() choices />
                                     </Show>
                                 }
                             }).collect_view()}
@@ -70,21 +90,20 @@ pub fn LoginPanel() -> impl IntoView {
                 <legend>"Options"</legend>
                 <label><input type="checkbox" name="remember" bind:checked=remember />" Remember me"</label>
                 <label><input type="checkbox" name="groups" bind:checked=groups />" Include groups"</label>
+                <label><input type="checkbox" name="fall-back" bind:checked=fall_back />" Use this tab if pop-ups are blocked"</label>
                 <label><input type="radio" name="open" value="popup" bind:group=open />" Popup"</label>
                 <label><input type="radio" name="open" value="same-tab" bind:group=open />" Same tab"</label>
                 <label><input type="radio" name="open" value="new-tab" bind:group=open />" New tab"</label>
             </fieldset>
+            <Show when=move || auth.pending().with(Option::is_some)>
+                <button type="button" class="cancel" on:click=move |_| auth.cancel()>"Cancel"</button>
+            </Show>
         </section>
     }
 }
 
 #[component]
-fn LoginButton(
-    provider: ProviderInfo,
-    groups: RwSignal<bool>,
-    open: RwSignal<String>,
-    remember: RwSignal<bool>,
-) -> impl IntoView {
+fn LoginButton(provider: ProviderInfo, choices: Choices) -> impl IntoView {
     let auth = Auth::expect();
     let text = provider.button_text();
     let ProviderInfo { id, label } = provider;
@@ -96,10 +115,13 @@ fn LoginButton(
             type="button"
             class="login"
             data-provider=id.to_string()
-            disabled=move || auth.pending().with(Option::is_some)
+            // While a login is pending, its own button stays enabled: a second click brings the
+            // sign-in window forward; the other buttons are disabled.
+            disabled=move || auth.pending().with(Option::is_some) && !busy.get()
             aria-busy=move || busy.get().to_string()
-            on:click=move |_| auth.login(id.clone(), demo_options(&id, groups.get_untracked(), &open.get_untracked(), remember.get_untracked()))
+            on:click=move |_| auth.login(id.clone(), demo_options(&id, choices))
         >
+            {move || busy.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
             {move || if busy.get() { waiting.clone() } else { text.clone() }}
         </button>
     }

@@ -19,7 +19,7 @@ pub struct Repo {
 }
 
 /// The signed-in GitHub user's repositories, most recently updated first.
-#[server(input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "list_repositories", input = leptos::server_fn::codec::Json)]
 pub async fn list_repositories(sealed: SealedToken) -> Result<Vec<Repo>, LoginError> {
     let auth = use_context::<crate::auth::server::AuthState>()
         .ok_or_else(|| LoginError::new("server_error", Some("auth is not set up".into())))?;

@@ -243,3 +243,59 @@ async fn revoke_on_loopback(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth2::{AccessToken, RefreshToken};
+
+    fn response(refresh: Option<&str>, scope: &str) -> TokenResponse {
+        let mut r = TokenResponse::new(
+            AccessToken::new("new-access".into()),
+            BasicTokenType::Bearer,
+            ExtraFields::default(),
+        );
+        r.set_refresh_token(refresh.map(|t| RefreshToken::new(t.into())));
+        r.set_scopes(Some(vec![oauth2::Scope::new(scope.into())]));
+        r.set_expires_in(Some(&std::time::Duration::from_secs(5)));
+        r
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_replaces_it() {
+        // Google: no refresh_token in refresh responses.
+        let kept = token_set(&response(None, "openid"), Some("old-refresh".into()));
+        assert_eq!(kept.refresh_token.as_deref(), Some("old-refresh"));
+        // Rotating providers (the local one, Entra, Auth0): the new one replaces it.
+        let rotated = token_set(
+            &response(Some("new-refresh"), "openid"),
+            Some("old-refresh".into()),
+        );
+        assert_eq!(rotated.refresh_token.as_deref(), Some("new-refresh"));
+        assert_eq!(rotated.expires_in, Some(5));
+        assert!(rotated.expires_at.unwrap() >= crate::auth::server::unix_now() as u64 + 4);
+    }
+
+    #[test]
+    fn github_comma_scopes_are_split() {
+        let t = token_set(&response(None, "read:user,user:email"), None);
+        assert_eq!(t.scope, ["read:user", "user:email"]);
+    }
+
+    #[test]
+    fn an_error_body_with_http_200_is_the_providers_error() {
+        let body = br#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}"#;
+        let parse = serde_path_to_error::deserialize::<_, TokenResponse>(
+            &mut serde_json::Deserializer::from_slice(body),
+        )
+        .unwrap_err();
+        let e = token_error::<std::io::Error>(RequestTokenError::Parse(parse, body.to_vec()));
+        assert_eq!(
+            e,
+            AuthError::Provider {
+                error: "bad_verification_code".into(),
+                description: Some("The code passed is incorrect or expired.".into())
+            }
+        );
+    }
+}
