@@ -45,6 +45,17 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      // A second local provider whose pages send Cross-Origin-Opener-Policy: same-origin, as
+      // Microsoft's do: the popup is cut off from the page while the user signs in.
+      command: "node provider/server.mjs",
+      cwd: here,
+      env: { OIDC_PORT: "4011", OIDC_COOP: "same-origin", OIDC_ACCESS_TOKEN_TTL: "5" },
+      url: "http://127.0.0.1:4011/.well-known/openid-configuration",
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 30_000,
+    },
+    {
       command: "node emulators/server.mjs",
       cwd: here,
       url: "http://127.0.0.1:4025/_emulator/health",
@@ -67,6 +78,11 @@ export default defineConfig({
         AUTHGEAR_DOMAIN: providerUrl,
         AUTHGEAR_CLIENT_ID: "porte-authgear",
         AUTHGEAR_CLIENT_SECRET: "porte-authgear-dev-secret-0123456789abcdef",
+        OIDC_COOP_ISSUER: "http://127.0.0.1:4011",
+        OIDC_COOP_CLIENT_ID: "porte-local",
+        OIDC_COOP_CLIENT_SECRET: "porte-local-dev-secret-0123456789abcdef",
+        OIDC_COOP_LABEL: "COOP provider",
+        OIDC_COOP_SCOPES: "openid profile email",
       },
     },
   ],

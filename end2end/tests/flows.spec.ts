@@ -1,7 +1,7 @@
 // How a login opens and ends: blocked popups, a second click, Cancel, open-redirect attempts
 // through redirect_to_page, and a redirect with nothing pending.
 import { test, expect, type Page } from "@playwright/test";
-import { card, clickLogin, openHome, signInAtProvider } from "./helpers";
+import { card, clickLogin, clickLoginWith, openHome, signInAtProvider } from "./helpers";
 
 test("a blocked popup falls back to this tab, says so, and signs in", async ({ page }) => {
   await page.addInitScript(() => {
@@ -92,3 +92,20 @@ for (const payload of [
     await expect(card(page, "local")).toBeVisible();
   });
 }
+
+test("a provider sending COOP: same-origin cuts the popup off, and the login still completes", async ({ page }) => {
+  const log: string[] = [];
+  page.on("console", (m) => log.push(m.text()));
+  await openHome(page);
+  const popup = await clickLoginWith(page, "COOP provider");
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(card(page, "coop").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  // The page did see the window as "closed" (COOP) and kept waiting instead of failing.
+  expect(log.some((l) => l.includes("cut off (COOP)"))).toBe(true);
+  // Cut off from its opener (and its name reset), the window cannot always close itself: it
+  // says how to close it.
+  if (!popup.isClosed()) {
+    await expect(popup.getByText("If this window stays open, close it")).toBeVisible();
+  }
+});

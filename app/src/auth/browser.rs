@@ -118,7 +118,19 @@ struct Watch {
     on_tick: Option<Closure<dyn FnMut()>>,
     interval: Option<i32>,
     closed_ticks: u8,
+    /// When the window was sent to the provider (ms since the epoch).
+    navigated_at: f64,
+    /// Lost sight of the window: `closed` is no longer trusted (see [`SEVERED_WITHIN_MS`]).
+    blind: bool,
 }
+
+/// A `Cross-Origin-Opener-Policy: same-origin` page (Microsoft's sign-in pages send it) cuts
+/// the window off from this page as soon as it loads: `closed` then reads true although the
+/// window is open. A window that "closes" this soon after being sent to the provider was cut
+/// off, not closed by its user; from then on only its result (or Cancel) ends the wait.
+const SEVERED_WITHIN_MS: f64 = 4_000.0;
+/// How long a cut-off window is waited for (the flow cookie's lifetime).
+const BLIND_WAIT_MS: f64 = 600_000.0;
 
 /// Waits for the completion message of the flow with this `state`, then calls `on_done` once.
 /// If the user closes the popup first, `on_done` gets the error `popup_closed`.
@@ -135,6 +147,8 @@ pub fn await_completion(
         on_tick: None,
         interval: None,
         closed_ticks: 0,
+        navigated_at: js_sys::Date::now(),
+        blind: false,
     }));
     CURRENT.with(|c| c.borrow_mut().1 = Some(watch.clone()));
     let accept = {
@@ -167,13 +181,24 @@ pub fn await_completion(
         move || {
             // Without a window of ours (custom opener) there is nothing to watch.
             let closed = window.as_ref().is_some_and(LoginWindow::is_closed);
-            let ticks = {
+            let now = js_sys::Date::now();
+            let (ticks, blind, since) = {
                 let mut w = watch.borrow_mut();
-                w.closed_ticks = if closed { w.closed_ticks + 1 } else { 0 };
-                w.closed_ticks
+                if closed && !w.blind && now - w.navigated_at < SEVERED_WITHIN_MS {
+                    w.blind = true;
+                    leptos::logging::log!(
+                        "porte: the sign-in window is cut off (COOP); waiting for its result"
+                    );
+                }
+                w.closed_ticks = if closed && !w.blind {
+                    w.closed_ticks + 1
+                } else {
+                    0
+                };
+                (w.closed_ticks, w.blind, now - w.navigated_at)
             };
             // Two ticks in a row: a result posted just before the popup closed arrives first.
-            if ticks >= 2 {
+            if ticks >= 2 || (blind && since > BLIND_WAIT_MS) {
                 let error = crate::auth::LoginError::new(
                     "popup_closed",
                     Some("The sign-in window was closed before the sign-in finished.".into()),
