@@ -96,8 +96,13 @@ for (const payload of [
 test("a provider sending COOP: same-origin cuts the popup off, and the login still completes", async ({ page }) => {
   const log: string[] = [];
   page.on("console", (m) => log.push(m.text()));
+  await page.clock.install();
+  await page.clock.resume();
   await openHome(page);
   const popup = await clickLoginWith(page, "COOP provider");
+  await expect(popup.getByLabel("Username")).toBeVisible();
+  // Let the page check the window a few times while the user is "signing in".
+  await page.clock.fastForward(2_000);
   await signInAtProvider(popup);
   await popup.getByRole("button", { name: "Allow" }).click();
   await expect(card(page, "coop").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
