@@ -2,7 +2,7 @@
 // the local OpenID provider and the provider emulators (all started here; Playwright waits until
 // they answer).
 // Run through `scripts/test`, which builds the site and exports the server's environment.
-import { defineConfig } from "@playwright/test";
+import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { emulatedProvidersEnv } from "./app-env.mjs";
@@ -33,6 +33,15 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: "desktop", testIgnore: /mobile\.spec\.ts/ },
+    // A Pixel-sized phone: the sign-in card and the same-tab path.
+    {
+      name: "mobile",
+      testMatch: /mobile\.spec\.ts/,
+      use: { ...devices["Pixel 5"], browserName: "chromium" },
+    },
+  ],
   webServer: [
     {
       command: "node provider/server.mjs",

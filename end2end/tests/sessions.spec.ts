@@ -151,3 +151,13 @@ test("5 tabs, 5-second access tokens, 2 minutes: every refresh once, no logout, 
   // Every tab shows the same, newest session.
   expect(new Set(tokens).size).toBe(1);
 });
+
+test("the token's expiry counts down and a refresh shows as a new issue time", async ({ page }) => {
+  await openHome(page);
+  await loginWithAuthgear(page, false);
+  const expires = card(page, "authgear").locator('[data-field="expires"]');
+  await expect(expires).toContainText(/expires in \d s · issued \d\d:\d\d:\d\d UTC/);
+  const issued = async () => (await expires.textContent())!.split("issued ")[1];
+  const first = await issued();
+  await expect.poll(issued, { timeout: 10_000 }).not.toBe(first);
+});

@@ -53,10 +53,7 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
         }
     });
     let scope = token.scope.join(" ");
-    let expires = token.expires_in.map_or_else(
-        || "does not expire".to_owned(),
-        |s| format!("{s} s at sign-in"),
-    );
+    let expires = expiry_countdown(token.expires_at, token.expires_in);
     let id = provider.id.clone();
     let everywhere = provider.id.clone();
     let is_github = provider.id.as_str() == "github";
@@ -69,7 +66,7 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
             }}
             <dl class="details token">
                 <dt>"Scopes"</dt><dd data-field="scope">{scope}</dd>
-                <dt>"Access token"</dt><dd data-field="expires">{expires}</dd>
+                <dt>"Access token"</dt><dd data-field="expires" aria-live="off">{expires}</dd>
                 <dt>"Refresh token"</dt><dd data-field="refresh">{if token.has_refresh_token { "held by the server (sealed)" } else { "none" }}</dd>
             </dl>
             {is_github.then(|| view! { <Repositories authorization=authorization.clone() /> })}
@@ -80,4 +77,38 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "expires in 42 s · issued 12:03:05 UTC", ticking every second in the browser; a refresh
+/// replaces the card, so the issue time moving forward is the refresh showing.
+fn expiry_countdown(expires_at: Option<u64>, expires_in: Option<u64>) -> impl IntoView {
+    let now = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        let tick = move || {
+            now.set(Some(
+                (crate::auth::browser_session::now_ms() / 1000.0) as u64,
+            ))
+        };
+        tick();
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    move || match (expires_at, expires_in, now.get()) {
+        (None, _, _) | (_, None, _) => "does not expire".to_owned(),
+        (Some(_), Some(life), None) => format!("{life} s at sign-in"),
+        (Some(at), Some(life), Some(n)) => {
+            let issued = at.saturating_sub(life);
+            let left = match at.checked_sub(n) {
+                Some(s) if s > 0 => format!("expires in {s} s"),
+                _ => "expired, refreshing".to_owned(),
+            };
+            format!(
+                "{left} · issued {:02}:{:02}:{:02} UTC",
+                issued / 3600 % 24,
+                issued / 60 % 60,
+                issued % 60
+            )
+        }
+    }
 }

@@ -1,0 +1,25 @@
+// The README's screenshots, taken by the suite so they stay current (end2end/screenshots/).
+import { test, expect } from "@playwright/test";
+import path from "node:path";
+import { card, clickLogin, here, openHome, signInAtProvider } from "./helpers";
+
+const shot = (name: string) => path.join(here, "..", "screenshots", `${name}.png`);
+
+test("screenshots: sign-in, waiting, error, signed in", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 900 });
+  await openHome(page);
+  await page.locator("section.card").last().screenshot({ path: shot("sign-in") });
+
+  const popup = await clickLogin(page);
+  await expect(page.getByRole("button", { name: "Waiting for Local…" })).toBeVisible();
+  await page.locator("section.card").last().screenshot({ path: shot("waiting") });
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await page.locator("section.card").last().screenshot({ path: shot("error") });
+
+  const again = await clickLogin(page);
+  await again.getByRole("button", { name: "Allow" }).click();
+  await expect(card(page, "local")).toBeVisible();
+  await card(page, "local").screenshot({ path: shot("signed-in") });
+});
