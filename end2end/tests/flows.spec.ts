@@ -114,3 +114,43 @@ test("a provider sending COOP: same-origin cuts the popup off, and the login sti
     await expect(popup.getByText("If this window stays open, close it")).toBeVisible();
   }
 });
+
+test("a custom opener gets the authorization URL (here: shown as a link) and the login completes", async ({ page, context }) => {
+  await openHome(page);
+  await page.getByLabel("Link (custom opener)").check();
+  let opened = 0;
+  context.on("page", () => opened++);
+  await page.getByRole("button", { name: "Continue with GitHub" }).click();
+  expect(opened).toBe(0);
+  const tabOpened = context.waitForEvent("page");
+  await page.getByRole("link", { name: "Open the sign-in page" }).click();
+  const tab = await tabOpened;
+  await tab.getByRole("button", { name: "Continue as alice" }).click();
+  await expect(card(page, "github").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+});
+
+test("complete_page_html replaces the completion page's message, and its scripts do not run", async ({ page }) => {
+  await openHome(page);
+  const html = '<h1 id="custom">Thanks from the test</h1><script>document.title = "pwned"</script>';
+  const started = await page.request.post("/api/start_login", {
+    data: {
+      request: {
+        provider: "github", scope: [], fetch_user: true, fetch_groups: false,
+        complete_page_html: html, return_to: null,
+      },
+    },
+  });
+  const { authorization_url } = await started.json();
+  await page.goto(authorization_url);
+  await page.getByRole("button", { name: "Continue as alice" }).click();
+  await expect(page.locator("#custom")).toHaveText("Thanks from the test");
+  await expect(page).not.toHaveTitle("pwned");
+  await expect(page.getByText("If this window stays open")).toHaveCount(0);
+});
+
+test("the sign-in card fits a 360 px wide phone", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openHome(page);
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+});

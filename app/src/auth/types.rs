@@ -73,7 +73,8 @@ pub struct InvalidProviderId(pub String);
 ///
 /// ```
 /// use app::auth::{ProviderId, ProviderInfo};
-/// let info = ProviderInfo { id: ProviderId::parse("local").unwrap(), label: "Local".into() };
+/// let info = ProviderInfo { id: ProviderId::parse("local").unwrap(), label: "Local".into(),
+///     brand: "openid".into() };
 /// assert_eq!(info.button_text(), "Continue with Local");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +83,9 @@ pub struct ProviderInfo {
     pub id: ProviderId,
     /// Human name shown on the button.
     pub label: String,
+    /// Which mark the button shows: `github`, `google`, `microsoft`, `auth0`, `authgear`,
+    /// `linkedin`, `openid` or `oauth`.
+    pub brand: String,
 }
 
 impl ProviderInfo {

@@ -3,6 +3,7 @@
 
 use crate::auth::client::list_providers;
 use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, ProviderInfo};
+use crate::components::marks::ProviderMark;
 use leptos::prelude::*;
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
@@ -18,6 +19,10 @@ fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
         open: match choices.open.get_untracked().as_str() {
             "same-tab" => OpenMode::SameTab,
             "new-tab" => OpenMode::NewTab,
+            // Flet's on_open_authorization_url: the app decides; here it shows a link.
+            "link" => OpenMode::Custom(Callback::new(move |url: String| {
+                choices.link.set(Some(url))
+            })),
             _ => OpenMode::Popup,
         },
         ..LoginOptions::default()
@@ -31,6 +36,8 @@ struct Choices {
     remember: RwSignal<bool>,
     fall_back: RwSignal<bool>,
     open: RwSignal<String>,
+    /// The authorization URL handed to the custom opener.
+    link: RwSignal<Option<String>>,
 }
 
 /// The sign-in card.
@@ -43,12 +50,14 @@ pub fn LoginPanel() -> impl IntoView {
         remember: RwSignal::new(false),
         fall_back: RwSignal::new(true),
         open: RwSignal::new("popup".to_owned()),
+        link: RwSignal::new(None),
     };
     let Choices {
         groups,
         remember,
         fall_back,
         open,
+        link,
     } = choices;
     // A session that ends by itself (revoked grant, expired refresh) says why.
     auth.on_logout(move |e| {
@@ -94,7 +103,11 @@ pub fn LoginPanel() -> impl IntoView {
                 <label><input type="radio" name="open" value="popup" bind:group=open />" Popup"</label>
                 <label><input type="radio" name="open" value="same-tab" bind:group=open />" Same tab"</label>
                 <label><input type="radio" name="open" value="new-tab" bind:group=open />" New tab"</label>
+                <label><input type="radio" name="open" value="link" bind:group=open />" Link (custom opener)"</label>
             </fieldset>
+            {move || (auth.pending().with(Option::is_some)).then(|| link.get()).flatten().map(|url| view! {
+                <p class="notice"><a href=url target="_blank" rel="opener">"Open the sign-in page"</a></p>
+            })}
             <Show when=move || auth.pending().with(Option::is_some)>
                 <button type="button" class="cancel" on:click=move |_| auth.cancel()>"Cancel"</button>
             </Show>
@@ -106,7 +119,7 @@ pub fn LoginPanel() -> impl IntoView {
 fn LoginButton(provider: ProviderInfo, choices: Choices) -> impl IntoView {
     let auth = Auth::expect();
     let text = provider.button_text();
-    let ProviderInfo { id, label } = provider;
+    let ProviderInfo { id, label, brand } = provider;
     let waiting = format!("Waiting for {label}…");
     let this = id.clone();
     let busy = Memo::new(move |_| auth.pending().with(|p| p.as_ref() == Some(&this)));
@@ -121,7 +134,11 @@ fn LoginButton(provider: ProviderInfo, choices: Choices) -> impl IntoView {
             aria-busy=move || busy.get().to_string()
             on:click=move |_| auth.login(id.clone(), demo_options(&id, choices))
         >
-            {move || busy.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+            {move || if busy.get() {
+                view! { <span class="spinner" aria-hidden="true"></span> }.into_any()
+            } else {
+                view! { <ProviderMark brand=brand.clone() /> }.into_any()
+            }}
             {move || if busy.get() { waiting.clone() } else { text.clone() }}
         </button>
     }

@@ -1,6 +1,7 @@
 //! UI components.
 
 mod login;
+mod marks;
 mod repos;
 mod signed_in;
 

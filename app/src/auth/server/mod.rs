@@ -241,5 +241,6 @@ fn info(p: &Provider) -> ProviderInfo {
     ProviderInfo {
         id: p.spec.id.clone(),
         label: p.spec.label.clone(),
+        brand: p.spec.brand.to_owned(),
     }
 }

@@ -29,6 +29,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     let issuer = format!("{base}/");
     let spec = ProviderSpec::openid(vars, "AUTH0", "auth0", "Auth0", issuer, IssuerRule::Exact)?;
     Ok(Some(ProviderSpec {
+        brand: "auth0",
         scopes: Scopes {
             base: split_scopes(vars.get("AUTH0_SCOPES").unwrap_or("openid offline_access")),
             user: split_scopes("profile email"),

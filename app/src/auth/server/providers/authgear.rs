@@ -30,6 +30,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
         IssuerRule::Exact,
     )?;
     Ok(Some(ProviderSpec {
+        brand: "authgear",
         scopes: Scopes {
             base: split_scopes(scopes),
             ..Scopes::default()

@@ -43,6 +43,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     let rule = IssuerRule::EntraTenant { tenant };
     let spec = ProviderSpec::openid(vars, "AZURE", "azure", "Microsoft", issuer, rule)?;
     Ok(Some(ProviderSpec {
+        brand: "microsoft",
         scopes: Scopes {
             base: split_scopes(
                 vars.get("AZURE_SCOPES")

@@ -66,6 +66,7 @@ pub fn custom(
     ProviderSpec {
         id: ProviderId::parse(id).expect("a provider id made of [a-z0-9_-]"),
         label: label.to_owned(),
+        brand: "oauth",
         client_id: client_id.to_owned(),
         client_secret,
         endpoints: Endpoints::Explicit {

@@ -29,6 +29,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
     Ok(Some(ProviderSpec {
         id: ProviderId::parse("github").expect("valid id"),
         label: vars.label("GITHUB_LABEL", "GitHub"),
+        brand: "github",
         revocation: Revocation::GitHubApplicationToken {
             url: format!("{api}/applications/{client_id}/token"),
         },

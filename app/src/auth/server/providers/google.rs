@@ -35,6 +35,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
         IssuerRule::SchemelessAlias,
     )?;
     Ok(Some(ProviderSpec {
+        brand: "google",
         scopes: Scopes {
             base: split_scopes(vars.get("GOOGLE_SCOPES").unwrap_or("openid")),
             user: split_scopes("profile email"),

@@ -30,6 +30,7 @@ pub fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError> {
         },
         &["openid", "profile", "email"],
     );
+    spec.brand = "linkedin";
     spec.client_auth = ClientAuth::Post;
     spec.pkce = false;
     Ok(Some(spec))

@@ -22,6 +22,8 @@ pub struct ProviderSpec {
     pub id: ProviderId,
     /// Button label.
     pub label: String,
+    /// The mark on the button (`github`, `google`, …, `openid`, `oauth`).
+    pub brand: &'static str,
     /// Registered client id.
     pub client_id: String,
     /// Registered client secret.
@@ -91,6 +93,7 @@ impl ProviderSpec {
                 reason: e.to_string(),
             })?,
             label: vars.label(&var("LABEL"), default_label),
+            brand: "openid",
             client_id: vars.required(&var("CLIENT_ID"))?,
             client_secret: ClientSecret::new(vars.required(&var("CLIENT_SECRET"))?),
             endpoints: Endpoints::Discovery {
