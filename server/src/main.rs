@@ -15,6 +15,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
 
+mod security;
+
 /// Router state: each handler extracts the part it needs.
 #[derive(Clone, FromRef)]
 struct AppState {
@@ -45,6 +47,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let config = AuthConfig::from_env().map_err(|e| format!("configuration error: {e}"))?;
+    let origin = config.origin.origin().ascii_serialization();
     let auth = AuthState::new(config).map_err(|e| format!("HTTP client: {e}"))?;
     if !auth.has_configured_secret() {
         tracing::warn!(
@@ -67,11 +70,28 @@ async fn run() -> Result<(), String> {
     let app = Router::new()
         .route(REDIRECT_PATH, get(oauth_redirect))
         .route(LOGGED_OUT_PATH, get(logged_out))
-        .leptos_routes_with_context(&state, routes, move || provide_context(auth.clone()), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(auth.clone());
+                // The nonce the security middleware put in the CSP header, for the hydration script.
+                let nonce = use_context::<axum::http::request::Parts>()
+                    .and_then(|p| p.extensions.get::<security::CspNonce>().cloned());
+                if let Some(security::CspNonce(n)) = nonce {
+                    provide_context(n);
+                }
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Security::new(&origin),
+            security::protect,
+        ))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
