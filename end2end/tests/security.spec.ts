@@ -61,3 +61,28 @@ test("the same server function called from the app's own page still works", asyn
   });
   expect(status).toBe(200);
 });
+
+test("bad input to server functions is a clear 4xx, never a 500", async ({ request }) => {
+  const call = (endpoint: string, body: string, type = "application/json") =>
+    request.post(`/api/${endpoint}`, { headers: { "content-type": type }, data: body });
+  const cases: [string, string, string, number, string][] = [
+    ["wrong content type", "start_login", "hello", 400, "invalid_request"],
+    ["broken JSON", "start_login", '{"request":', 400, "invalid_request"],
+    ["unknown provider", "start_login", JSON.stringify({ request: { provider: "nope", scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }), 400, "unknown_provider"],
+    ["a scope with a space", "start_login", JSON.stringify({ request: { provider: "local", scope: ["a b"], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }), 400, "invalid_request"],
+    ["a garbage session token", "restore_session", JSON.stringify({ sealed: "garbage" }), 401, "invalid_session"],
+    ["an oversized session token", "refresh_session", JSON.stringify({ sealed: "p1.x." + "A".repeat(100_000) }), 401, "invalid_session"],
+  ];
+  for (const [why, endpoint, body, status, code] of cases) {
+    const r = await call(endpoint, body, why === "wrong content type" ? "text/plain" : "application/json");
+    expect(r.status(), why).toBe(status);
+    expect((await r.json()).error, why).toBe(code);
+  }
+});
+
+test("an oversized or malformed OAuth redirect is refused cleanly", async ({ request }) => {
+  expect((await request.get(`/api/oauth/redirect?state=${"a".repeat(100_000)}`)).status()).toBe(414);
+  const bad = await request.get("/api/oauth/redirect?state=%FF%FE&code=%C3%28");
+  expect(bad.status()).toBe(200);
+  expect(await bad.text()).toContain("invalid_state");
+});

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
 
+mod fn_errors;
 mod security;
 
 /// Router state: each handler extracts the part it needs.
@@ -88,6 +89,7 @@ async fn run() -> Result<(), String> {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(fn_errors::map_status))
         .layer(axum::middleware::from_fn_with_state(
             security::Security::new(&origin),
             security::protect,
