@@ -143,3 +143,7 @@ fn check_azp(claims: &Map<String, Value>, client_id: &str) -> Result<(), String>
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "id_token_tests.rs"]
+mod tests;
