@@ -1,7 +1,7 @@
 // The demo app's other paths: the Authgear-style welcome page (any OpenID provider by discovery,
 // issuer = bare origin) and a same-tab login.
 import { test, expect } from "@playwright/test";
-import { card, clickLoginWith, openHome, signInAtProvider } from "./helpers";
+import { card, clickLoginWith, openHome, sameTabLogin, signInAtProvider } from "./helpers";
 
 test("welcome page: Guest before, then Welcome <name> with claims and no token", async ({ page }) => {
   await page.goto("/welcome");
@@ -26,12 +26,7 @@ test("welcome page: Guest before, then Welcome <name> with claims and no token",
 
 test("same-tab login goes to the provider and comes back signed in, with no token in the URL", async ({ page }) => {
   await openHome(page);
-  await page.getByLabel("Same tab").check();
-  await page.getByRole("button", { name: "Continue with Local" }).click();
-  await signInAtProvider(page);
-  await page.getByRole("button", { name: "Allow" }).click();
-
-  await expect(card(page, "local").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  await sameTabLogin(page);
   expect(new URL(page.url()).pathname).toBe("/");
   expect(page.url()).not.toMatch(/code=|state=|token/);
 });

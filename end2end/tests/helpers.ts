@@ -84,3 +84,12 @@ export async function loginWithAuthgear(page: Page, remember = true) {
 export async function storedSessions(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => JSON.parse(localStorage.getItem("porte.sessions") ?? "{}"));
 }
+
+/** A same-tab login with the local provider (alice), back on the page signed in. */
+export async function sameTabLogin(page: Page) {
+  await page.getByLabel("Same tab").check();
+  await page.getByRole("button", { name: "Continue with Local" }).click();
+  await signInAtProvider(page);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(card(page, "local").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+}

@@ -1,6 +1,6 @@
 // On a phone-sized screen (Pixel 5 project): the sign-in card fits, and a same-tab login works.
 import { test, expect } from "@playwright/test";
-import { card, openHome, signInAtProvider } from "./helpers";
+import { openHome, sameTabLogin } from "./helpers";
 
 test("the sign-in card fits a phone screen without sideways scrolling", async ({ page }) => {
   await openHome(page);
@@ -11,11 +11,7 @@ test("the sign-in card fits a phone screen without sideways scrolling", async ({
 
 test("a same-tab login on a phone comes back signed in", async ({ page }) => {
   await openHome(page);
-  await page.getByLabel("Same tab").check();
-  await page.getByRole("button", { name: "Continue with Local" }).click();
-  await signInAtProvider(page);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await expect(card(page, "local").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  await sameTabLogin(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });

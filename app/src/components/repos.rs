@@ -21,18 +21,8 @@ pub struct Repo {
 /// The signed-in GitHub user's repositories, most recently updated first.
 #[server(endpoint = "list_repositories", input = leptos::server_fn::codec::Json)]
 pub async fn list_repositories(sealed: SealedToken) -> Result<Vec<Repo>, LoginError> {
-    let auth = use_context::<crate::auth::server::AuthState>()
-        .ok_or_else(|| LoginError::new("server_error", Some("auth is not set up".into())))?;
-    let cookies = leptos_axum::extract::<axum::http::HeaderMap>()
-        .await
-        .ok()
-        .and_then(|h| {
-            h.get(axum::http::header::COOKIE)?
-                .to_str()
-                .ok()
-                .map(str::to_owned)
-        });
-    let body = auth
+    let cookies = crate::auth::client::request_cookies().await;
+    let body = crate::auth::client::auth_state()?
         .api_get(
             &sealed,
             cookies.as_deref(),

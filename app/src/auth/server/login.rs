@@ -158,7 +158,10 @@ impl Provider {
         let tokens =
             token::exchange_code(http, &client, code, flow.pkce_verifier.as_deref()).await?;
         let claims = match (&resolved.discovered, &tokens.id_token) {
-            (Some(d), Some(raw)) => Some(self.verify_id_token(http, d, raw, flow).await?),
+            (Some(d), Some(raw)) => Some(
+                self.verify_id_token(http, d, raw, flow.nonce.as_deref())
+                    .await?,
+            ),
             (Some(_), None) => {
                 return Err(AuthError::IdToken(
                     "the token response has no id_token".into(),
@@ -214,8 +217,7 @@ impl Provider {
         let mut token = token::refresh(http, &client, refresh_token).await?;
         let claims = match (&resolved.discovered, &token.id_token) {
             (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
-                let flow = PendingLogin::new(self.spec.id.clone(), "");
-                Some(self.verify_id_token(http, d, raw, &flow).await?)
+                Some(self.verify_id_token(http, d, raw, None).await?)
             }
             _ => data.id_token_claims.clone(),
         };
@@ -267,19 +269,13 @@ impl Provider {
         http: &reqwest::Client,
         discovered: &Arc<Discovered>,
         raw: &str,
-        flow: &PendingLogin,
+        nonce: Option<&str>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, AuthError> {
         let Endpoints::Discovery { issuer_rule, .. } = &self.spec.endpoints else {
             return Err(AuthError::IdToken("not an OpenID provider".into()));
         };
         let verify = |keys: &Discovered| {
-            id_token::verify(
-                raw,
-                keys,
-                issuer_rule,
-                &self.spec.client_id,
-                flow.nonce.as_deref(),
-            )
+            id_token::verify(raw, keys, issuer_rule, &self.spec.client_id, nonce)
         };
         match verify(discovered) {
             Err(IdTokenError::UnknownKey(_)) => {

@@ -42,7 +42,7 @@ impl AuthState {
         cookie_header: Option<&str>,
     ) -> Result<Authorization, AuthError> {
         let binding = self.binding(cookie_header)?;
-        let data = self.open(sealed, cookie_header)?;
+        let data = self.open_bound(sealed, &binding)?;
         let provider = self.provider(&data.provider)?;
         let fresh = provider
             .refresh(&self.0.http, &self.0.config.redirect_uri(), &data)
@@ -166,10 +166,17 @@ impl AuthState {
         sealed: &SealedToken,
         cookie_header: Option<&str>,
     ) -> Result<SessionData, AuthError> {
-        let binding = self.binding(cookie_header)?;
+        self.open_bound(sealed, &self.binding(cookie_header)?)
+    }
+
+    fn open_bound(
+        &self,
+        sealed: &SealedToken,
+        binding: &BrowserBinding,
+    ) -> Result<SessionData, AuthError> {
         self.0
             .sealer
-            .open(sealed, &binding)
+            .open(sealed, binding)
             .map_err(|e| AuthError::Session(e.to_string()))
     }
 }
