@@ -83,6 +83,8 @@ for (const payload of [
   "%2F%2Fevil.example",
   "/%5Cevil.example",
   "///evil.example",
+  // Found by the fuzzer: the dot segment collapsed into "//evil.example" after the checks.
+  "/..//evil.example",
   "/\t/evil.example",
   "javascript:alert(1)",
   "http:evil.example",

@@ -112,7 +112,7 @@ impl FlowCookies {
         }
         let plain = jar.private(&self.key).get(&name)?;
         let flow: PendingLogin = serde_json::from_str(plain.value()).ok()?;
-        let age = unix_now() - flow.started_at;
+        let age = unix_now().saturating_sub(flow.started_at);
         (flow.state == state && (-60..=FLOW_TTL_SECS).contains(&age)).then_some(flow)
     }
 

@@ -62,6 +62,16 @@ pub fn verify(
         Some(iat) if iat <= now + LEEWAY_SECS => {}
         _ => return Err(invalid("iat is missing or in the future".into())),
     }
+    // `jsonwebtoken` skips an `nbf` it cannot read as a u64 (a string, a huge number): such a
+    // token is refused rather than taken as having none.
+    if let Some(nbf) = claims.get("nbf") {
+        if !nbf
+            .as_f64()
+            .is_some_and(|n| n <= (now + LEEWAY_SECS) as f64)
+        {
+            return Err(invalid("nbf is malformed or in the future".into()));
+        }
+    }
     if let Some(expected) = nonce {
         if claims.get("nonce").and_then(Value::as_str) != Some(expected) {
             return Err(invalid("nonce does not match this login".into()));

@@ -14,7 +14,7 @@ pub const MAX_RETURN_PATH: usize = 1024;
 /// use app::auth::server::return_path::safe_return_path;
 /// assert_eq!(safe_return_path("/welcome?x=1#top").as_deref(), Some("/welcome?x=1#top"));
 /// for evil in ["//evil.example", "/\\evil.example", "https://evil.example", "/%2F%2Fevil.example",
-///              "%2F%2Fevil.example", "/%5Cevil.example", "javascript:alert(1)", "/a\tb", ""] {
+///              "%2F%2Fevil.example", "/%5Cevil.example", "javascript:alert(1)", "/a\tb", "", "/..//evil.example"] {
 ///     assert_eq!(safe_return_path(evil), None, "{evil}");
 /// }
 /// ```
@@ -44,6 +44,12 @@ pub fn safe_return_path(raw: &str) -> Option<String> {
     if let Some(f) = joined.fragment() {
         path.push('#');
         path.push_str(f);
+    }
+    // Dot segments can leave `//` in front once resolved (`/..//evil.example`): the result
+    // must pass the same checks.
+    let decoded = percent_decode_str(&path).decode_utf8().ok()?;
+    if path.starts_with("//") || decoded.starts_with("//") {
+        return None;
     }
     Some(path)
 }
