@@ -136,8 +136,14 @@ impl DiscoveryCache {
         Ok(doc)
     }
 
+    /// A key set without keys is a provider fault (it could verify nothing), not a reason to
+    /// forget the keys we had.
     async fn fetch_jwks(&self, http: &reqwest::Client, url: &str) -> Result<JwkSet, AuthError> {
-        self.get_json(http, url).await
+        let jwks: JwkSet = self.get_json(http, url).await?;
+        if jwks.keys.is_empty() {
+            return Err(self.error(format!("GET {url}: the JWKS has no keys")));
+        }
+        Ok(jwks)
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(

@@ -42,6 +42,9 @@ pub enum AuthError {
         /// The provider's `error_description`.
         description: Option<String>,
     },
+    /// The provider did not answer within `APP_PROVIDER_TIMEOUT_SECS`.
+    #[error("the provider did not answer within {0:?}")]
+    ProviderTimeout(std::time::Duration),
     /// The token request failed without a provider error (network, malformed response).
     #[error("token exchange failed: {0}")]
     TokenExchange(String),
@@ -89,6 +92,7 @@ impl From<AuthError> for LoginError {
             AuthError::NoLoginPending => ("invalid_state", "No sign-in is pending in this browser, or it expired or was already completed. Start again from the app.".into()),
             AuthError::IssuerMismatch { .. } | AuthError::IssuerMissing => ("issuer_mismatch", "The sign-in response did not come from the provider the login was started with.".into()),
             AuthError::MissingCode => ("invalid_request", "The provider's response had no authorization code.".into()),
+            AuthError::ProviderTimeout(after) => ("provider_timeout", format!("The sign-in provider did not answer within {} seconds. Try again in a moment.", after.as_secs())),
             AuthError::TokenExchange(_) => ("token_exchange_failed", "The provider did not accept the sign-in. Try again.".into()),
             AuthError::IdToken(_) => ("invalid_id_token", "The provider's identity token failed validation.".into()),
             AuthError::UserInfo(_) => ("userinfo_failed", "Your profile could not be fetched from the provider.".into()),

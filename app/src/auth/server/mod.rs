@@ -9,6 +9,8 @@ pub mod discovery;
 mod error;
 pub mod flet_crypto;
 mod flow_cookie;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod id_token;
 mod login;
 pub mod logout;
@@ -79,7 +81,13 @@ impl AuthState {
             // Never follow redirects: a hostile endpoint must not bounce the client secret or
             // a code elsewhere (oauth2-rs docs: SSRF).
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(10))
+            // The login-wide deadline (`within`) reports first; this only stops a request that
+            // outlives it.
+            .timeout(config.provider_timeout + std::time::Duration::from_secs(1))
+            .connect_timeout(config.provider_timeout)
+            // Below the common 5 s keep-alive of servers (Node, Apache): reusing a connection the
+            // provider is closing at that moment fails the request ("connection reset").
+            .pool_idle_timeout(std::time::Duration::from_secs(4))
             .user_agent(concat!("Porte/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https());
@@ -138,9 +146,9 @@ impl AuthState {
             })
         });
         let redirect_uri = self.0.config.redirect_uri();
+        let provider = self.provider(&request.provider)?;
         let (authorization_url, flow) = self
-            .provider(&request.provider)?
-            .start(&self.0.http, &redirect_uri, request, return_to)
+            .within(provider.start(&self.0.http, &redirect_uri, request, return_to))
             .await?;
         let cookie = self.0.cookies.seal(&flow);
         Ok((
@@ -205,12 +213,25 @@ impl AuthState {
         binding: &BrowserBinding,
     ) -> Result<Authorization, AuthError> {
         let provider = self.provider(&flow.provider)?;
-        let data = provider
-            .finish(&self.0.http, &self.0.config.redirect_uri(), query, flow)
+        let redirect_uri = self.0.config.redirect_uri();
+        let data = self
+            .within(provider.finish(&self.0.http, &redirect_uri, query, flow))
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
         let sealed = self.0.sealer.seal(&data, binding);
         self.authorization(&data, sealed)
+    }
+
+    /// Runs one exchange with the provider under `APP_PROVIDER_TIMEOUT_SECS`, so a provider
+    /// that hangs gives the user `provider_timeout` instead of a spinner.
+    async fn within<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, AuthError>>,
+    ) -> Result<T, AuthError> {
+        let limit = self.0.config.provider_timeout;
+        tokio::time::timeout(limit, work)
+            .await
+            .unwrap_or(Err(AuthError::ProviderTimeout(limit)))
     }
 
     fn authorization(

@@ -44,8 +44,9 @@ impl AuthState {
         let binding = self.binding(cookie_header)?;
         let data = self.open_bound(sealed, &binding)?;
         let provider = self.provider(&data.provider)?;
-        let fresh = provider
-            .refresh(&self.0.http, &self.0.config.redirect_uri(), &data)
+        let redirect_uri = self.0.config.redirect_uri();
+        let fresh = self
+            .within(provider.refresh(&self.0.http, &redirect_uri, &data))
             .await
             .inspect_err(
                 |e| tracing::warn!(provider = %data.provider, error = %e, "refresh failed"),
@@ -80,11 +81,14 @@ impl AuthState {
             return Err(AuthError::TokenExpired);
         }
         let url = format!("{base}/{}", path.trim_start_matches('/'));
-        match api::get_json(&self.0.http, &url, &data.token.access_token).await {
-            Ok((body, _)) => Ok(body),
-            Err(api::ApiError::Unauthorized { .. }) => Err(AuthError::TokenExpired),
-            Err(e) => Err(AuthError::Api(e.to_string())),
-        }
+        let call = async {
+            match api::get_json(&self.0.http, &url, &data.token.access_token).await {
+                Ok((body, _)) => Ok(body),
+                Err(api::ApiError::Unauthorized { .. }) => Err(AuthError::TokenExpired),
+                Err(e) => Err(AuthError::Api(e.to_string())),
+            }
+        };
+        self.within(call).await
     }
 
     /// Logout on the server: revoke the tokens at the provider (best effort), and when
@@ -98,7 +102,10 @@ impl AuthState {
         let data = self.open(sealed, cookie_header)?;
         let provider = self.provider(&data.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
-        match provider.revoke(&self.0.http, &redirect_uri, &data).await {
+        let revoke = async {
+            (provider.revoke(&self.0.http, &redirect_uri, &data).await).map_err(AuthError::Api)
+        };
+        match self.within(revoke).await {
             Ok(()) => tracing::info!(provider = %data.provider, "tokens revoked"),
             Err(e) => tracing::warn!(provider = %data.provider, error = %e, "revocation failed"),
         }
@@ -108,7 +115,7 @@ impl AuthState {
                 state_cookie: None,
             });
         }
-        let end_session = match provider.resolve(&self.0.http).await {
+        let end_session = match self.within(provider.resolve(&self.0.http)).await {
             Ok(r) => r
                 .discovered
                 .and_then(|d| d.doc.end_session_endpoint.clone()),

@@ -113,7 +113,8 @@ pub fn token_set(response: &TokenResponse, previous_refresh: Option<String>) -> 
             .map(|s| s.iter().flat_map(|s| split_scopes(s)).collect())
             .unwrap_or_default(),
         expires_in,
-        expires_at: expires_in.map(|s| super::flow_cookie::unix_now() as u64 + s),
+        // A provider may send any number: a huge one means "never", not an overflow.
+        expires_at: expires_in.map(|s| (super::flow_cookie::unix_now() as u64).saturating_add(s)),
         refresh_token: response
             .refresh_token()
             .map(|r| r.secret().clone())
@@ -186,15 +187,26 @@ pub async fn revoke(
         return revoke_on_loopback(http, &client, secret, url.url().as_str(), &list).await;
     }
     let client = client.set_revocation_url(url);
+    let mut results = Vec::new();
     for token in list {
-        client
-            .revoke_token(token)
-            .map_err(|e| e.to_string())?
-            .request_async(http)
-            .await
-            .map_err(|e| chain(&e))?;
+        let request = client.revoke_token(token).map_err(|e| e.to_string())?;
+        results.push(request.request_async(http).await.map_err(|e| chain(&e)));
     }
-    Ok(())
+    settle(results)
+}
+
+/// The refresh token goes first: revoking it ends the whole grant at most providers (RFC 7009
+/// §2.1), and some (Google) then answer 400 for the grant's access token. So the first
+/// revocation decides; a later failure is only logged.
+fn settle(results: Vec<Result<(), String>>) -> Result<(), String> {
+    let mut results = results.into_iter();
+    let first = results.next().unwrap_or(Ok(()));
+    for later in results {
+        if let Err(e) = later {
+            tracing::debug!(error = %e, "revoking the access token after its grant failed");
+        }
+    }
+    first
 }
 
 fn is_loopback(url: &url::Url) -> bool {
@@ -219,6 +231,7 @@ async fn revoke_on_loopback(
     use oauth2::RevocableToken;
     let id = client.client_id().as_str();
     let secret = secret.expose();
+    let mut results = Vec::new();
     for token in tokens {
         let mut form = vec![("token", token.secret())];
         if let Some(hint) = token.type_hint() {
@@ -231,23 +244,28 @@ async fn revoke_on_loopback(
                 http.post(url)
             }
         };
-        let status = request
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| chain(&e))?
-            .status();
-        if !status.is_success() {
-            return Err(format!("revocation answered HTTP {status}"));
-        }
+        let status = request.form(&form).send().await.map(|r| r.status());
+        results.push(match status {
+            Ok(s) if s.is_success() => Ok(()),
+            Ok(s) => Err(format!("revocation answered HTTP {s}")),
+            Err(e) => Err(chain(&e)),
+        });
     }
-    Ok(())
+    settle(results)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use oauth2::{AccessToken, RefreshToken};
+
+    #[test]
+    fn the_first_revocation_decides_and_later_failures_are_tolerated() {
+        let e = || Err("HTTP 400".to_owned());
+        assert_eq!(settle(vec![Ok(()), e()]), Ok(()));
+        assert_eq!(settle(vec![e(), Ok(())]), e());
+        assert_eq!(settle(vec![]), Ok(()));
+    }
 
     fn response(refresh: Option<&str>, scope: &str) -> TokenResponse {
         let mut r = TokenResponse::new(
