@@ -8,6 +8,9 @@ use std::fmt;
 /// Path of the OAuth redirect endpoint on the app's origin (`<origin>/api/oauth/redirect`).
 pub const REDIRECT_PATH: &str = "/api/oauth/redirect";
 
+/// Where the sign-in buttons post before the wasm has loaded: a same-tab login with defaults.
+pub const START_PATH: &str = "/api/oauth/start";
+
 /// Name of the `BroadcastChannel` on which the completion page reports to the page that opened it.
 pub const LOGIN_CHANNEL: &str = "porte-login";
 

@@ -2,7 +2,7 @@
 //! demo's options (groups, how the sign-in opens), and the error banner.
 
 use crate::auth::client::list_providers;
-use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, ProviderInfo};
+use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, ProviderInfo, START_PATH};
 use crate::components::marks::ProviderMark;
 use leptos::prelude::*;
 
@@ -80,8 +80,10 @@ pub fn LoginPanel() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! {
                         <p class="muted">"No sign-in provider is configured. Set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_ID and OIDC_<NAME>_CLIENT_SECRET (see the README)."</p>
                     }.into_any(),
+                    // A plain form until the wasm takes over: each button then still starts a
+                    // same-tab login through the server (progressive enhancement).
                     Ok(list) => view! {
-                        <div class="providers">
+                        <form class="providers" method="post" action=START_PATH>
                             {list.into_iter().map(|p| {
                                 let id = p.id.clone();
                                 view! {
@@ -90,7 +92,7 @@ pub fn LoginPanel() -> impl IntoView {
                                     </Show>
                                 }
                             }).collect_view()}
-                        </div>
+                        </form>
                     }.into_any(),
                     Err(e) => view! { <p class="muted">{format!("Providers unavailable: {e}")}</p> }.into_any(),
                 })}
@@ -125,14 +127,19 @@ fn LoginButton(provider: ProviderInfo, choices: Choices) -> impl IntoView {
     let busy = Memo::new(move |_| auth.pending().with(|p| p.as_ref() == Some(&this)));
     view! {
         <button
-            type="button"
+            type="submit"
+            name="provider"
+            value=id.to_string()
             class="login"
             data-provider=id.to_string()
             // While a login is pending, its own button stays enabled: a second click brings the
             // sign-in window forward; the other buttons are disabled.
             disabled=move || auth.pending().with(Option::is_some) && !busy.get()
             aria-busy=move || busy.get().to_string()
-            on:click=move |_| auth.login(id.clone(), demo_options(&id, choices))
+            on:click=move |ev| {
+                ev.prevent_default();
+                auth.login(id.clone(), demo_options(&id, choices))
+            }
         >
             {move || if busy.get() {
                 view! { <span class="spinner" aria-hidden="true"></span> }.into_any()

@@ -62,7 +62,13 @@ pub async fn oauth_redirect(
     let query = RedirectQuery::parse(raw.as_deref().unwrap_or(""));
     let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     let finished = auth.complete_login(&query, cookie_header).await;
-    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    completion_response(finished, &options)
+}
+
+/// The completion page as a response: its own strict CSP, no caching, no Referer, and the flow
+/// cookie's removal / the binding cookie.
+pub(super) fn completion_response(finished: Finished, options: &LeptosOptions) -> Response {
+    let stylesheet = crate::assets::stylesheet_href(options);
     let custom = finished.page_html.is_some();
     let mut response = completion_page(&finished, &stylesheet).into_response();
     let headers = response.headers_mut();
