@@ -33,7 +33,7 @@ test("the OAuth redirect page keeps its own stricter CSP and sends no Referer", 
   expect(h["cache-control"]).toBe("no-store");
 });
 
-for (const endpoint of ["start_login", "restore_session", "refresh_session", "end_session"]) {
+for (const endpoint of ["start_login", "restore_session", "refresh_session", "end_session", "oauth/start"]) {
   test(`a cross-site form POST to ${endpoint} is refused`, async ({ page }) => {
     await openHome(page);
     // An attacker's page on another origin submits a form to the server function.
@@ -41,7 +41,7 @@ for (const endpoint of ["start_login", "restore_session", "refresh_session", "en
       route.fulfill({
         contentType: "text/html",
         body: `<form method="post" action="http://127.0.0.1:3000/api/${endpoint}">
-                 <input name="sealed" value="x"><input name="provider_logout" value="true">
+                 <input name="sealed" value="x"><input name="provider_logout" value="true"><input name="provider" value="local">
                </form><script>document.forms[0].submit()</script>`,
       }),
     );
@@ -81,7 +81,20 @@ test("bad input to server functions is a clear 4xx, never a 500", async ({ reque
 });
 
 test("an oversized or malformed OAuth redirect is refused cleanly", async ({ request }) => {
+  // Beyond 64 KiB the HTTP layer itself refuses; from 8 KiB the app says why.
   expect((await request.get(`/api/oauth/redirect?state=${"a".repeat(100_000)}`)).status()).toBe(414);
+  const long = await request.get(`/api/oauth/redirect?state=${"a".repeat(10_000)}`);
+  expect(long.status()).toBe(414);
+  expect(await long.text()).toContain("the limit is 8192");
+  // A cookie bomb (e.g. set by a sibling subdomain) is named, not silently ignored.
+  const cookies = Array.from({ length: 40 }, (_, i) => `junk${i}=${"x".repeat(1000)}`).join("; ");
+  for (const path of ["/", "/api/oauth/redirect?state=s&code=c"]) {
+    const bomb = await request.get(path, { headers: { cookie: cookies } });
+    expect(bomb.status(), path).toBe(431);
+    expect(await bomb.text(), path).toContain("Clear this site's cookies");
+  }
+  const bombed = await request.post("/api/start_login", { headers: { cookie: cookies, "content-type": "application/json" }, data: "{}" });
+  expect(bombed.status()).toBe(431);
   const bad = await request.get("/api/oauth/redirect?state=%FF%FE&code=%C3%28");
   expect(bad.status()).toBe(200);
   expect(await bad.text()).toContain("invalid_state");

@@ -48,8 +48,10 @@ pub struct CspNonce(pub Nonce);
 
 /// The middleware: refuses cross-site server-function calls, then adds the headers.
 pub async fn protect(State(sec): State<Security>, mut request: Request, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/")
-        && !request.uri().path().starts_with("/api/oauth/");
+    let path = request.uri().path();
+    // Server functions, and the sign-in form that works before hydration.
+    let is_server_fn = path.starts_with("/api/")
+        && (!path.starts_with("/api/oauth/") || path == app::auth::server::START_PATH);
     if is_server_fn && request.method() != Method::GET && !sec.allows(&request) {
         tracing::warn!(path = %request.uri().path(), "cross-site server-function call refused");
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
