@@ -41,6 +41,7 @@ porte_export_site_env() {
   export LEPTOS_OUTPUT_NAME=porte
   export LEPTOS_SITE_ROOT="$PORTE_ROOT/target/site"
   export LEPTOS_SITE_PKG_DIR=pkg
+  export LEPTOS_HASH_FILES=true
   export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
   export LEPTOS_RELOAD_PORT=3001
 }

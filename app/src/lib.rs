@@ -5,12 +5,13 @@
 
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod auth;
 pub mod components;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -22,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" id="porte" href=assets::stylesheet_href(&options) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -39,7 +41,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::Auth::provide();
     view! {
-        <Stylesheet id="porte" href="/pkg/porte.css" />
         <Title text="Porte — Login with X" />
         <Router>
             <Routes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>

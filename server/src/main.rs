@@ -5,7 +5,10 @@
 // Leptos view types nest deeply; release builds compute their layouts here.
 #![recursion_limit = "256"]
 
-use app::auth::server::{logged_out, oauth_redirect, AuthConfig, AuthState, LOGGED_OUT_PATH};
+use app::auth::server::{
+    logged_out, oauth_redirect, start_in_this_tab, AuthConfig, AuthState, LOGGED_OUT_PATH,
+    START_PATH,
+};
 use app::auth::REDIRECT_PATH;
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -14,8 +17,12 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
+mod caching;
 mod fn_errors;
+mod limits;
 mod security;
 
 /// Router state: each handler extracts the part it needs.
@@ -32,6 +39,8 @@ async fn main() -> ExitCode {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        // Colour codes only on a terminal: log files and collectors get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     if let Ok(path) = dotenv {
         tracing::info!(path = %path.display(), "read .env");
@@ -71,6 +80,7 @@ async fn run() -> Result<(), String> {
     let app = Router::new()
         .route(REDIRECT_PATH, get(oauth_redirect))
         .route(LOGGED_OUT_PATH, get(logged_out))
+        .route(START_PATH, axum::routing::post(start_in_this_tab))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -90,6 +100,14 @@ async fn run() -> Result<(), String> {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(fn_errors::map_status))
+        .layer(axum::middleware::from_fn(caching::static_files))
+        // Pages and server-function answers; the precompressed static files already carry a
+        // Content-Encoding and pass through untouched.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
+        )
+        .layer(axum::middleware::from_fn(limits::enforce))
         .layer(axum::middleware::from_fn_with_state(
             security::Security::new(&origin),
             security::protect,

@@ -1,0 +1,66 @@
+//! `Cache-Control` for static files. The build names the script, wasm and stylesheet after their
+//! content (`/pkg/porte.<hash>.wasm`), so a browser may keep them for a year without asking
+//! again; anything else static is revalidated (ETag / Last-Modified from `ServeDir`).
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+const FOREVER: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// The middleware: marks successful static responses by their name.
+pub async fn static_files(request: Request, next: Next) -> Response {
+    let policy = policy_for(request.uri().path());
+    let mut response = next.run(request).await;
+    if let Some(policy) = policy {
+        if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL)
+        {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
+    }
+    response
+}
+
+/// The policy for a path, `None` for pages and endpoints (they set their own).
+fn policy_for(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    if path.starts_with("/pkg/") {
+        return Some(if is_hashed(name) { FOREVER } else { REVALIDATE });
+    }
+    let is_file = name.contains('.') && !path.starts_with("/api/");
+    is_file.then_some(REVALIDATE)
+}
+
+/// `porte.<22-character base64url MD5>.wasm` as cargo-leptos's `hash-files` writes it.
+fn is_hashed(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1].len() >= 16
+        && parts[1]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_builds_are_immutable_and_the_rest_revalidates() {
+        let wasm = "/pkg/porte.PmGqbzQeTS1zyM1kEmYx6w.wasm";
+        assert_eq!(policy_for(wasm), Some(FOREVER));
+        assert_eq!(
+            policy_for("/pkg/porte.PmGqbzQeTS1zyM1kEmYx6w.wasm.br"),
+            Some(FOREVER)
+        );
+        assert_eq!(policy_for("/pkg/porte.wasm"), Some(REVALIDATE));
+        assert_eq!(policy_for("/porte-complete.js"), Some(REVALIDATE));
+        assert_eq!(policy_for("/"), None);
+        assert_eq!(policy_for("/welcome"), None);
+        assert_eq!(policy_for("/api/start_login"), None);
+    }
+}
