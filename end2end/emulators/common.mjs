@@ -269,11 +269,13 @@ export function messagePage(provider, heading, message) {
 
 // Creates the server and starts listening on 127.0.0.1. `handle(req, res, url)`
 // returns false when no route matched. `ctx` gets `base()` (the origin, derived
-// from the bound port so port 0 works) and the hook state.
+// from the bound port so port 0 works) and the hook state; an optional
+// `ctx.hooks(req, res, url)` answers the emulator's own test hooks first (true = handled).
 export function serve({ name, port, handle, ctx }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     try {
+      if (ctx.hooks && (await ctx.hooks(req, res, url))) return; // an emulator's own /_emulator/ hooks
       if (await hooks(req, res, url, ctx)) return;
       const avatar = /^\/avatars\/([a-z0-9-]+)\.svg$/.exec(url.pathname); // users and GitHub orgs
       if (req.method === 'GET' && avatar) {
@@ -317,6 +319,10 @@ async function hooks(req, res, url, ctx) {
   else if (route === 'GET /_emulator/last-authorize') sendJson(res, 200, ctx.last.authorize);
   else if (route === 'GET /_emulator/last-token-request') sendJson(res, 200, ctx.last.token);
   else if (route === 'GET /_emulator/last-logout') sendJson(res, 200, ctx.last.logout);
+  // Every refresh token issued so far, so the secrets test can search logs and URLs for them.
+  else if (route === 'GET /_emulator/issued-refresh-tokens') {
+    sendJson(res, 200, [...ctx.store.tokens.values()].filter((r) => r.kind === 'refresh').map((r) => r.token));
+  }
   else if (route === 'POST /_emulator/reset') {
     ctx.store.clear();
     ctx.last = { authorize: null, token: null, logout: null };

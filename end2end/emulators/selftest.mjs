@@ -14,6 +14,7 @@ import * as azureTests from './selftest/azure.mjs';
 import * as githubTests from './selftest/github.mjs';
 import * as googleTests from './selftest/google.mjs';
 import * as linkedinTests from './selftest/linkedin.mjs';
+import * as rogueTests from './selftest/rogue.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -41,7 +42,7 @@ async function freePort() {
 
 // server.mjs: logs one line per emulator, answers, and exits 0 on SIGTERM.
 async function spawnServer() {
-  const names = ['GITHUB', 'GOOGLE', 'AZURE', 'AUTH0', 'LINKEDIN'];
+  const names = ['GITHUB', 'GOOGLE', 'AZURE', 'AUTH0', 'LINKEDIN', 'ROGUE'];
   const ports = [];
   for (let i = 0; i < names.length; i += 1) ports.push(await freePort());
   const env = { ...process.env, EMULATOR_REDIRECT_URIS: `${REDIRECT},http://127.0.0.1:3000/other` };
@@ -52,11 +53,11 @@ async function spawnServer() {
   child.stderr.on('data', (d) => { out += d; });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 10000;
-  while ((out.match(/ emulator listening on /g) || []).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const expected = ['GitHub', 'Google', 'Azure', 'Auth0', 'LinkedIn'].map((n, i) => `${n} emulator listening on http://127.0.0.1:${ports[i]}`);
+  while ((out.match(/ emulator listening on /g) || []).length < names.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const expected = ['GitHub', 'Google', 'Azure', 'Auth0', 'LinkedIn', 'Rogue'].map((n, i) => `${n} emulator listening on http://127.0.0.1:${ports[i]}`);
   check('server.mjs: one "listening" line per emulator', expected.every((line) => out.includes(line)), out);
   const health = await Promise.all(ports.map((p) => request(`http://127.0.0.1:${p}/_emulator/health`).then((r) => r.text, () => 'down')));
-  check('server.mjs: all five answer /_emulator/health', health.every((t) => t === 'ok'), health);
+  check('server.mjs: all six answer /_emulator/health', health.every((t) => t === 'ok'), health);
   const alt = await request(`http://127.0.0.1:${ports[0]}/login/oauth/authorize?client_id=porte-github&redirect_uri=${encodeURIComponent('http://127.0.0.1:3000/other')}`);
   check('server.mjs: EMULATOR_REDIRECT_URIS honoured', alt.status === 200);
   child.kill('SIGTERM');
@@ -70,6 +71,7 @@ const sections = [
   ['azure', () => azureTests.run(boot)],
   ['auth0', () => auth0Tests.run(boot)],
   ['linkedin', () => linkedinTests.run(boot)],
+  ['rogue', () => rogueTests.run(boot)],
   ['server.mjs', spawnServer],
 ];
 for (const [name, run] of sections) {

@@ -1,6 +1,7 @@
 // Offline emulators of the five "Login with X" providers Porte supports, for the
 // end-to-end tests and local development (the real providers cannot be reached from
-// the test machines). Run: npm run emulators   (self-test: npm run emulators:selftest)
+// the test machines), plus a misbehaving OpenID provider for the security and fault
+// tests (rogue.mjs). Run: npm run emulators   (self-test: npm run emulators:selftest)
 //
 // Environment (defaults in brackets):
 //   EMULATOR_GITHUB_PORT    [4021]  GitHub (OAuth App; API under /api/v3)
@@ -8,6 +9,8 @@
 //   EMULATOR_AZURE_PORT     [4023]  Microsoft Entra ID v2 (+ Graph under /graph)
 //   EMULATOR_AUTH0_PORT     [4024]  Auth0
 //   EMULATOR_LINKEDIN_PORT  [4025]  LinkedIn (OIDC)
+//   EMULATOR_ROGUE_PORT     [4026]  misbehaving OpenID provider (modes: see rogue.mjs;
+//                           also registers http://127.0.0.1:3002/api/oauth/redirect)
 //   EMULATOR_REDIRECT_URIS  comma-separated redirect URIs registered for every client,
 //                           matched exactly [http://127.0.0.1:3000/api/oauth/redirect]
 //   EMULATOR_ACCESS_TOKEN_TTL  access token lifetime in seconds, also the expires_in sent
@@ -21,9 +24,10 @@
 //   AUTH0_EMULATOR_END_SESSION=1            /oidc/logout + end_session_endpoint [off]
 //
 // Every emulator has one client, client_id porte-<name>, client_secret
-// porte-<name>-secret-0123456789abcdef (name: github, google, azure, auth0, linkedin),
-// the users alice and bob (users.mjs), and the test hooks under /_emulator/
-// (health, last-authorize, last-token-request, last-logout, reset, expire-access-tokens).
+// porte-<name>-secret-0123456789abcdef (name: github, google, azure, auth0, linkedin, rogue),
+// the users alice and bob (users.mjs; the rogue one approves alice at once), and the
+// test hooks under /_emulator/ (health, last-authorize, last-token-request, last-logout,
+// reset, expire-access-tokens; the rogue one also /_emulator/rogue/mode and .../stats).
 // All listen on 127.0.0.1 only. Logs "<name> emulator listening on <origin>" per server.
 import { envInt, envRedirectUris } from './common.mjs';
 import * as auth0 from './auth0.mjs';
@@ -31,6 +35,7 @@ import * as azure from './azure.mjs';
 import * as github from './github.mjs';
 import * as google from './google.mjs';
 import * as linkedin from './linkedin.mjs';
+import * as rogue from './rogue.mjs';
 
 const EMULATORS = [
   ['GitHub', github, 'EMULATOR_GITHUB_PORT', 4021],
@@ -38,6 +43,7 @@ const EMULATORS = [
   ['Azure', azure, 'EMULATOR_AZURE_PORT', 4023],
   ['Auth0', auth0, 'EMULATOR_AUTH0_PORT', 4024],
   ['LinkedIn', linkedin, 'EMULATOR_LINKEDIN_PORT', 4025],
+  ['Rogue', rogue, 'EMULATOR_ROGUE_PORT', 4026],
 ];
 
 function fail(message) {
