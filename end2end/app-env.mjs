@@ -4,7 +4,14 @@
 //
 //   node app-env.mjs [label-suffix]   prints `export NAME='value'` lines for a shell to eval
 
+import { readFileSync } from "node:fs";
+
 const host = "http://127.0.0.1";
+
+/** The test server's app secret (a throw-away value; the secrets test searches for it). */
+export const appSecret = "e2e-only-app-secret-0123456789abcdefghij";
+/** Where the test run's main server (port 3000) writes its log, at debug level. */
+export const serverLog = new URL("./logs/server-3000.log", import.meta.url).pathname;
 const port = (name, fallback) => process.env[`EMULATOR_${name}_PORT`] ?? String(fallback);
 const secret = (name) => `porte-${name}-secret-0123456789abcdef`;
 
@@ -41,6 +48,32 @@ export function emulatedProvidersEnv(labelSuffix = "") {
     LINKEDIN_URL: linkedin,
     LINKEDIN_API_URL: linkedin,
     LINKEDIN_LABEL: `LinkedIn${labelSuffix}`,
+  };
+}
+
+/** The app server of the ID-token and provider-fault tests (tests/id-token.spec.ts,
+ *  tests/provider-faults.spec.ts), on its own port so the faults do not touch the main app:
+ *  the misbehaving emulator (emulators/rogue.mjs) as "Rogue", its issuer that only ever fails
+ *  ("Broken", …/broken), an issuer nobody listens on ("Down"), and the local provider
+ *  ("Local", client 0 of provider/clients.json) to show the server keeps serving others. */
+export function faultTestsEnv(origin = "http://127.0.0.1:3002") {
+  const rogue = `${host}:${port("ROGUE", 4026)}`;
+  const local = JSON.parse(readFileSync(new URL("./provider/clients.json", import.meta.url), "utf8"))[0];
+  const oidc = (name, issuer, label, scopes = "openid profile email") => ({
+    [`OIDC_${name}_ISSUER`]: issuer,
+    [`OIDC_${name}_CLIENT_ID`]: name === "LOCAL" ? local.client_id : "porte-rogue",
+    [`OIDC_${name}_CLIENT_SECRET`]: name === "LOCAL" ? local.client_secret : secret("rogue"),
+    [`OIDC_${name}_LABEL`]: label,
+    [`OIDC_${name}_SCOPES`]: scopes,
+  });
+  return {
+    LEPTOS_SITE_ADDR: new URL(origin).host,
+    APP_ORIGIN: origin,
+    ...oidc("ROGUE", rogue, "Rogue"),
+    ...oidc("BROKEN", `${rogue}/broken`, "Broken"),
+    // Nothing listens there: the provider is down before the login starts.
+    ...oidc("DOWN", `${host}:${process.env.PORTE_DOWN_PORT ?? "4029"}`, "Down"),
+    ...oidc("LOCAL", `${host}:${process.env.OIDC_PORT ?? "4010"}`, "Local", "openid profile email groups"),
   };
 }
 

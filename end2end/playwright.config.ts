@@ -5,11 +5,15 @@
 import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { emulatedProvidersEnv } from "./app-env.mjs";
+import { appSecret, emulatedProvidersEnv, faultTestsEnv, serverLog } from "./app-env.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 const appUrl = "http://127.0.0.1:3000";
+// A second instance of the server for the ID-token and provider-fault tests (id-token.spec.ts,
+// provider-faults.spec.ts): the misbehaving provider emulator and the failing issuers stay off
+// the main app.
+const faultAppUrl = "http://127.0.0.1:3002";
 const providerUrl = "http://127.0.0.1:4010";
 const serverBin = process.env.PORTE_SERVER_BIN ?? path.join(root, "target/release/server");
 
@@ -73,15 +77,17 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: JSON.stringify(serverBin),
+      // Every log line of the whole run, at debug level, goes to a file that secrets.spec.ts
+      // searches for secrets.
+      command: `mkdir -p ${JSON.stringify(path.dirname(serverLog))} && exec ${JSON.stringify(serverBin)} > ${JSON.stringify(serverLog)} 2>&1`,
       cwd: root,
       url: appUrl,
       reuseExistingServer: false,
       stdout: "pipe",
       timeout: 60_000,
       env: {
-        APP_SECRET_KEY: "e2e-only-app-secret-0123456789abcdefghij",
-        RUST_LOG: "info",
+        APP_SECRET_KEY: appSecret,
+        RUST_LOG: "debug",
         ...emulatedProvidersEnv(),
         // Authgear-style: any OpenID provider by discovery, issuer = bare origin (the local one).
         AUTHGEAR_DOMAIN: providerUrl,
@@ -93,6 +99,15 @@ export default defineConfig({
         OIDC_COOP_LABEL: "COOP provider",
         OIDC_COOP_SCOPES: "openid profile email",
       },
+    },
+    {
+      command: JSON.stringify(serverBin),
+      cwd: root,
+      url: faultAppUrl,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+      env: { APP_SECRET_KEY: appSecret, RUST_LOG: "info", ...faultTestsEnv(faultAppUrl) },
     },
   ],
 });

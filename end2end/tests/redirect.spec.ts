@@ -29,6 +29,9 @@ test("a callback URL replayed after the login completed is refused (state is sin
 
 for (const [name, iss] of [
   ["another issuer's iss", "http://127.0.0.1:4999"],
+  // Mix-up (RFC 9207): Google (emulated) is configured on the same server; its response must
+  // not complete a login started with the local provider.
+  ["the other configured provider's (Google's) iss", "http://127.0.0.1:4022"],
   ["no iss although discovery promises one", null],
 ] as const) {
   test(`an authorization response with ${name} is rejected before the code is used`, async ({ page, context }) => {

@@ -2,8 +2,8 @@
 import { test, expect } from "@playwright/test";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { emulatedProvidersEnv } from "../app-env.mjs";
-import { clickLogin, clickLoginWith, continueAs, localClient, openHome, root, signInAtProvider } from "./helpers";
+import { appSecret, emulatedProvidersEnv, serverLog } from "../app-env.mjs";
+import { card, clickLogin, clickLoginWith, continueAs, localClient, openHome, root, signInAtProvider } from "./helpers";
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -16,23 +16,27 @@ const secrets = [
   localClient.client_secret,
   "porte-authgear-dev-secret-0123456789abcdef",
   ...Object.entries(emulatedProvidersEnv()).filter(([k]) => k.endsWith("_SECRET")).map(([, v]) => v),
+  appSecret,
 ].map((s) => Buffer.from(s));
 const leaks = (body: Buffer) => secrets.some((s) => body.includes(s));
 
 test("the built site (target/site) contains no client secret", () => {
   const site = files(path.join(root, "target/site"));
   expect(site.filter((f) => f.endsWith(".wasm")).length).toBeGreaterThan(0);
-  expect(secrets.length).toBe(7);
+  expect(secrets.length).toBe(8);
   expect(site.filter((f) => leaks(readFileSync(f)))).toEqual([]);
 });
 
-test("no response from the app during two whole logins contains a client secret", async ({ page, context }) => {
+test("no response, URL or log line (tracing at debug) during two whole logins and a revocation holds a secret", async ({ page, context }) => {
   // Keep the popup open so the bodies of its responses can still be read (the login test checks
   // that it closes itself).
   await context.addInitScript(() => {
     window.close = () => {};
   });
   const bodies: Promise<[string, Buffer]>[] = [];
+  const urls: string[] = [];
+  context.on("request", (r) => urls.push(r.url()));
+  const logStart = readFileSync(serverLog).length;
   context.on("response", (r) => {
     if (r.url().startsWith("http://127.0.0.1:3000/") && r.status() < 300) {
       bodies.push(r.body().then((b) => [r.url(), b] as [string, Buffer]));
@@ -50,11 +54,27 @@ test("no response from the app during two whole logins contains a client secret"
   await continueAs(google, "bob");
   await expect(page.getByRole("heading", { name: "Signed in as Bob Builder" })).toBeVisible();
 
+  // Logout everywhere sends Google's refresh token back to revoke it.
+  await card(page, "google").getByRole("button", { name: "Logout everywhere" }).click();
+  await expect(card(page, "google")).toHaveCount(0);
+
   const seen = await Promise.all(bodies);
-  const urls = seen.map(([url]) => new URL(url).pathname);
-  expect(urls).toEqual(expect.arrayContaining(["/", "/pkg/porte.wasm", "/api/oauth/redirect", "/porte-complete.js"]));
+  const paths = seen.map(([url]) => new URL(url).pathname);
+  expect(paths).toEqual(expect.arrayContaining(["/", "/api/oauth/redirect", "/porte-complete.js"]));
+  expect(paths.some((p) => /^\/pkg\/porte\.[\w-]+\.wasm$/.test(p))).toBe(true);
   const completions = seen.filter(([url]) => new URL(url).pathname === "/api/oauth/redirect");
   expect(completions.length).toBe(2);
   for (const [, body] of completions) expect(body.toString()).toContain("Sign-in complete");
   expect(seen.filter(([, body]) => leaks(body)).map(([url]) => url)).toEqual([]);
+
+  // The refresh tokens issued in clear to the server, and the whole log of these logins.
+  const refreshTokens: string[] = await (await fetch("http://127.0.0.1:4022/_emulator/issued-refresh-tokens")).json();
+  expect(refreshTokens.length).toBeGreaterThan(0);
+  const log = readFileSync(serverLog).subarray(logStart);
+  expect(log.toString()).toMatch(/ DEBUG /); // tracing really was at debug
+  expect(log.toString()).toContain("tokens revoked");
+  for (const secret of [...secrets, ...refreshTokens.map((t) => Buffer.from(t))]) {
+    expect(log.includes(secret), `log holds ${secret.subarray(0, 6)}…`).toBe(false);
+    expect(urls.filter((u) => u.includes(secret.toString())), "URLs").toEqual([]);
+  }
 });
