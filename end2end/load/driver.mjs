@@ -1,0 +1,310 @@
+// Login load driver (issues 6 and 7): an HTTP client, no browser, that walks the real login flow
+// against the app server binary and the local OpenID provider in auto-approve mode, and the same
+// flow against the provider alone as a baseline. Run it through scripts/load, which sets the
+// server's site environment; `scripts/load --help` lists the options.
+//
+// Per app login: POST /api/start_login → provider /auth and its interaction redirects (cookie jar
+// per login, redirects followed by hand) → GET /api/oauth/redirect (completion page: sealed token,
+// binding cookie) → POST /api/restore_session with the sealed token and the cookie (200 + user).
+// Per provider-alone login: /auth … → Location of its own redirect_uri (not fetched) → /token
+// (PKCE) → /me. Order: a short provider warm-up (not counted), the app phase, the provider phase.
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import {
+  appLogin, cpuTicks, loadavg, newAgent, percentile, providerLogin, request, rssKiB,
+} from './http.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const end2end = path.resolve(here, '..');
+const RSS_LIMIT = 1.10;
+const RSS_CHECK_FROM = 5000;
+
+const USAGE = `usage: scripts/load [--logins N] [--concurrency C] [--mode app|provider|both]
+                   [--provider-logins N] [--app-port P] [--provider-port P]
+  --logins N           complete logins through the app (default 10000)
+  --concurrency C      logins in flight at once (default 64)
+  --mode M             app: through the app; provider: provider alone; both (default)
+  --provider-logins N  provider-alone logins in mode both (default: --logins)
+  --app-port P         app server port on 127.0.0.1 (default 3100)
+  --provider-port P    local provider port on 127.0.0.1 (default 4110)
+  --json FILE          also write the figures as JSON (for scripts/bench)
+Needs the release server binary (PORTE_SERVER_BIN, set by scripts/load).`;
+
+function parseArgs(argv) {
+  const opts = { logins: 10000, concurrency: 64, mode: 'both', providerLogins: null, appPort: 3100, providerPort: 4110 };
+  const ints = { '--logins': 'logins', '--concurrency': 'concurrency', '--provider-logins': 'providerLogins', '--app-port': 'appPort', '--provider-port': 'providerPort' };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (flag === '-h' || flag === '--help') { console.log(USAGE); process.exit(0); }
+    const value = inline ?? argv[++i];
+    if (ints[flag]) {
+      const n = Number(value);
+      if (value === undefined || !Number.isSafeInteger(n) || n <= 0) usage(`${flag} needs a positive integer`);
+      opts[ints[flag]] = n;
+    } else if (flag === '--json') {
+      if (!value) usage('--json needs a file');
+      opts.json = value;
+    } else if (flag === '--mode') {
+      if (!['app', 'provider', 'both'].includes(value)) usage('--mode is app, provider or both');
+      opts.mode = value;
+    } else usage(`unknown option ${arg}`);
+  }
+  opts.providerLogins ??= opts.logins;
+  return opts;
+}
+
+function usage(message) {
+  console.error(`load: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+// ---- child processes -------------------------------------------------------------------------
+
+const children = [];
+let tmp;
+
+function killChildren() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+}
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => { console.error(`load: ${signal}, stopping`); killChildren(); process.exit(130); });
+}
+
+function logTail(file) {
+  try { return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n'); } catch { return ''; }
+}
+
+function fail(message, log) {
+  console.error(`load: ${message}`);
+  if (log) console.error(`--- last lines of ${log} ---\n${logTail(log)}`);
+  killChildren();
+  process.exit(1);
+}
+
+/** Refuses a port someone else listens on (the readiness poll would talk to them). */
+function ensureFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => fail(`127.0.0.1:${port} is in use; pick another port (see --help)`));
+    probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+  });
+}
+
+function start(name, command, args, { cwd, env }) {
+  const log = path.join(tmp, `${name}.log`);
+  const fd = openSync(log, 'w');
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  child.log = log;
+  child.on('exit', (code, signal) => { child.exited = `${name} exited (${signal ?? `code ${code}`})`; });
+  child.on('error', (err) => fail(`cannot start ${name}: ${err.message}`));
+  children.push(child);
+  return child;
+}
+
+/** Polls `url` until it answers 200 (the child must stay alive). */
+async function waitUntilUp(child, url, timeoutMs = 60_000) {
+  const agent = newAgent();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exited) fail(`${child.exited} before answering ${url}`, child.log);
+      try {
+        const res = await request(agent, 'GET', url);
+        if (res.status === 200) return res.body;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) fail(`no answer from ${url} after ${timeoutMs / 1000} s`, child.log);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+// ---- runs ------------------------------------------------------------------------------------
+
+/** Runs `total` logins with `concurrency` in flight; `onDone(count)` after each one. */
+async function runPhase(total, concurrency, login, ctx, onDone = () => {}) {
+  const agent = newAgent();
+  const latencies = [];
+  const errors = new Map();
+  let started = 0;
+  let done = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  async function worker() {
+    while (started < total) {
+      started += 1;
+      const t = performance.now();
+      try {
+        await login({ ...ctx, agent });
+        latencies.push(performance.now() - t);
+      } catch (err) {
+        const kind = err.kind ?? `exception ${err.message}`;
+        if (!errors.has(kind)) console.error(`load: first "${kind}" error: ${err.message}`);
+        errors.set(kind, (errors.get(kind) ?? 0) + 1);
+      }
+      done += 1;
+      onDone(done);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const { user, system } = process.cpuUsage(cpu0);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { total, done, ok: latencies.length, errors, seconds, latencies, driverCpuMs: (user + system) / 1000 };
+}
+
+const ms = (v) => `${v.toFixed(1)} ms`;
+const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+
+function report(label, r) {
+  const l = r.latencies;
+  const errorCount = r.total - r.ok;
+  console.log(`${label}: ${r.ok}/${r.total} ok in ${r.seconds.toFixed(1)} s = ${(r.ok / r.seconds).toFixed(1)} logins/s`);
+  console.log(`  latency p50 ${ms(percentile(l, 50))}  p90 ${ms(percentile(l, 90))}  p99 ${ms(percentile(l, 99))}  max ${ms(l.at(-1) ?? NaN)}`);
+  console.log(`  driver (this client) CPU ${(r.driverCpuMs / Math.max(1, r.ok)).toFixed(3)} ms per login`);
+  console.log(`  errors: ${errorCount}${errorCount ? ` (${[...r.errors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const withApp = opts.mode !== 'provider';
+  const withProvider = opts.mode !== 'app';
+  const app = `http://127.0.0.1:${opts.appPort}`;
+  const issuer = `http://127.0.0.1:${opts.providerPort}`;
+  const redirectUri = `${app}/api/oauth/redirect`;
+  const baselineRedirect = 'http://127.0.0.1:9/baseline';
+  const serverBin = process.env.PORTE_SERVER_BIN;
+  if (withApp && !serverBin) fail('PORTE_SERVER_BIN is not set (run through scripts/load)');
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'porte-load-'));
+  await ensureFree(opts.providerPort);
+  if (withApp) await ensureFree(opts.appPort);
+
+  // The provider's clients, with this run's redirect URIs added (clients.json stays as it is).
+  const clients = JSON.parse(readFileSync(path.join(end2end, 'provider/clients.json'), 'utf8'));
+  const client = clients[0];
+  client.redirect_uris = [...client.redirect_uris, redirectUri, baselineRedirect];
+  const clientsFile = path.join(tmp, 'clients.json');
+  writeFileSync(clientsFile, JSON.stringify(clients, null, 2));
+  const expectSub = JSON.parse(readFileSync(path.join(end2end, 'provider/users.json'), 'utf8'))[0].sub;
+  const scopes = 'openid profile email groups';
+
+  const loginsTotal = (withApp ? opts.logins : 0) + (withProvider ? opts.providerLogins : 0);
+  const provider = start('provider', process.execPath, ['provider/server.mjs'], {
+    cwd: end2end,
+    env: {
+      ...process.env, OIDC_PORT: String(opts.providerPort), OIDC_AUTO_APPROVE: '1', OIDC_CLIENTS_FILE: clientsFile,
+      // About 8 entries per login (session, interactions, grant, code, tokens): never evict.
+      OIDC_STORE_SIZE: String(Math.max(50_000, 10 * loginsTotal)),
+    },
+  });
+  const discovery = JSON.parse(await waitUntilUp(provider, `${issuer}/.well-known/openid-configuration`));
+
+  let server;
+  if (withApp) {
+    server = start('server', serverBin, [], {
+      cwd: tmp, // no .env from the checkout: only what is set here
+      env: {
+        ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${opts.appPort}`, APP_ORIGIN: app,
+        APP_SECRET_KEY: 'load-test-only-app-secret-0123456789abcdef', RUST_LOG: process.env.RUST_LOG ?? 'info',
+        OIDC_LOCAL_ISSUER: issuer, OIDC_LOCAL_CLIENT_ID: client.client_id,
+        OIDC_LOCAL_CLIENT_SECRET: client.client_secret, OIDC_LOCAL_SCOPES: scopes,
+      },
+    });
+    await waitUntilUp(server, `${app}/`);
+  }
+  const ctx = { app, redirectUri, expectSub, discovery, client, baselineRedirect, scopes };
+  console.log(`load: provider pid ${provider.pid} on ${issuer}${server ? `, server pid ${server.pid} on ${app} (${serverBin})` : ''}; logs in ${tmp} (kept on failure)`);
+  console.log(`load: mode ${opts.mode}, ${opts.logins} logins at concurrency ${opts.concurrency}; load average before: ${loadavg()}`);
+
+  // Warm the provider's code paths up so neither phase pays for its JIT alone.
+  const warm = await runPhase(Math.max(50, 2 * opts.concurrency), opts.concurrency, providerLogin, ctx);
+  if (warm.ok !== warm.total) report('warm-up (provider alone, not counted)', warm);
+
+  let failed = false;
+  const results = {};
+  if (withApp) {
+    const checkpoint = Math.min(1000, Math.ceil(opts.logins / 10));
+    const every = Math.max(1, Math.ceil(opts.logins / 10));
+    const samples = [];
+    const rss0 = rssKiB(server.pid);
+    const cpu0 = cpuTicks(server.pid);
+    const providerCpu0 = cpuTicks(provider.pid);
+    let rssCheckpoint;
+    const t0 = performance.now();
+    const r = await runPhase(opts.logins, opts.concurrency, appLogin, ctx, (done) => {
+      if (server.exited) fail(`${server.exited} during the run`, server.log);
+      if (done === checkpoint) rssCheckpoint = rssKiB(server.pid);
+      if (done % every === 0 || done === opts.logins) {
+        const rss = rssKiB(server.pid);
+        samples.push(rss);
+        console.log(`  ${String(done).padStart(6)} logins  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  server RSS ${mib(rss)}`);
+      }
+    });
+    const cpu = cpuTicks(server.pid) - cpu0;
+    const providerCpu = cpuTicks(provider.pid) - providerCpu0;
+    const rssEnd = rssKiB(server.pid);
+    results.app = r;
+    report('app flow (start_login → provider → callback → restore_session)', r);
+    console.log(`  server CPU: ${(cpu / ticksPerSecond).toFixed(2)} s = ${((1000 * cpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login (utime+stime, CLK_TCK ${ticksPerSecond}); provider CPU ${((1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login`);
+    const ratio = rssEnd / rssCheckpoint;
+    const afterCheckpoint = samples.filter((_, i) => (i + 1) * every >= checkpoint);
+    console.log(`  server RSS: at start ${mib(rss0)}, after ${checkpoint} logins ${mib(rssCheckpoint)}, at end ${mib(rssEnd)}: end/after-${checkpoint} = ${(100 * ratio).toFixed(1)} % (limit ${(100 * RSS_LIMIT).toFixed(0)} %); min/max from then on ${mib(Math.min(...afterCheckpoint))}/${mib(Math.max(...afterCheckpoint))}`);
+    // RSS is still warming up during a short run; the issue's check is 1,000 logins into 10,000.
+    if (ratio > RSS_LIMIT && opts.logins >= RSS_CHECK_FROM) { console.log('  FAIL: server RSS grew more than 10 %'); failed = true; }
+    else if (ratio > RSS_LIMIT) console.log(`  (RSS limit checked from ${RSS_CHECK_FROM} logins on)`);
+    results.server = { cpuMsPerLogin: (1000 * cpu) / ticksPerSecond / Math.max(1, r.ok), rssCheckpointKiB: rssCheckpoint, rssEndKiB: rssEnd, rssRatio: ratio, checkpoint };
+    if (r.ok !== r.total) failed = true;
+    console.log(`  load average after: ${loadavg()}`);
+  }
+  if (withProvider) {
+    const providerCpu0 = cpuTicks(provider.pid);
+    const r = await runPhase(opts.providerLogins, opts.concurrency, providerLogin, ctx);
+    const providerCpu = cpuTicks(provider.pid) - providerCpu0;
+    results.provider = r;
+    report('provider alone (authorize → own redirect_uri → token → userinfo)', r);
+    console.log(`  provider CPU ${((1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login; load average after: ${loadavg()}`);
+    if (r.ok !== r.total) failed = true;
+  }
+  if (results.app && results.provider) {
+    const a = results.app.latencies;
+    const p = results.provider.latencies;
+    console.log(`latency the app adds over the provider alone (concurrency ${opts.concurrency}): p50 ${ms(percentile(a, 50) - percentile(p, 50))}, p90 ${ms(percentile(a, 90) - percentile(p, 90))}, p99 ${ms(percentile(a, 99) - percentile(p, 99))}`);
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(summary(results, opts)));
+  const reproduce = ['scripts/load', '--logins', opts.logins, '--concurrency', opts.concurrency, '--mode', opts.mode];
+  if (opts.mode === 'both' && opts.providerLogins !== opts.logins) reproduce.push('--provider-logins', opts.providerLogins);
+  if (opts.appPort !== 3100) reproduce.push('--app-port', opts.appPort);
+  if (opts.providerPort !== 4110) reproduce.push('--provider-port', opts.providerPort);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  console.log(`reproduce: ${reproduce.join(' ')}`);
+  console.log(failed ? `load: FAILED (logs kept in ${tmp})` : 'load: passed');
+  killChildren();
+  if (!failed) rmSync(tmp, { recursive: true, force: true });
+  process.exit(failed ? 1 : 0);
+}
+
+/** The figures scripts/bench puts in its table. */
+function summary(results, opts) {
+  const phase = (r) => r && {
+    ok: r.ok, total: r.total, perSecond: r.ok / r.seconds,
+    p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99),
+  };
+  return { concurrency: opts.concurrency, app: phase(results.app), provider: phase(results.provider), server: results.server ?? null, loadavg: loadavg() };
+}
+
+main().catch((err) => fail(err.stack ?? String(err)));

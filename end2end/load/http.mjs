@@ -1,0 +1,223 @@
+// Helpers of the login load driver (driver.mjs): a bare HTTP/1.1 client on node:http with
+// keep-alive, a per-login cookie jar that honours paths like a browser, the two login flows
+// (through the app, and the provider alone), and small process/statistics utilities.
+// Node built-ins only.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** A failed login step; `kind` is what the driver counts errors by. */
+export class LoginFailure extends Error {
+  constructor(kind, detail) {
+    super(`${kind}${detail ? `: ${detail}` : ''}`);
+    this.kind = kind;
+  }
+}
+
+/** Keep-alive connections, one agent per run phase (destroyed between phases). */
+export function newAgent() {
+  return new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
+}
+
+/** One request; resolves to { status, headers, body } (body as text). Never follows redirects. */
+export function request(agent, method, url, { headers = {}, body } = {}) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      agent, method, host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`,
+      headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new LoginFailure('timeout', `${method} ${u.pathname}`)));
+    req.on('error', (err) => reject(err instanceof LoginFailure ? err
+      : new LoginFailure(`network ${err.code ?? err.message}`, `${method} ${u.pathname}`)));
+    req.end(body);
+  });
+}
+
+function pathMatches(requestPath, cookiePath) {
+  return requestPath === cookiePath
+    || (requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/'));
+}
+
+/** The cookies of one simulated browser (cookies ignore ports, like a browser's). */
+export class CookieJar {
+  constructor() { this.cookies = []; }
+
+  store(setCookie, requestPath) {
+    for (const line of setCookie ?? []) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      let path = null;
+      let expired = false;
+      for (const attr of attrs) {
+        const i = attr.indexOf('=');
+        const key = (i < 0 ? attr : attr.slice(0, i)).trim().toLowerCase();
+        const val = i < 0 ? '' : attr.slice(i + 1).trim();
+        if (key === 'path' && val.startsWith('/')) path = val;
+        else if (key === 'max-age') expired = Number(val) <= 0;
+        else if (key === 'expires' && !/max-age/i.test(line)) expired = Date.parse(val) <= Date.now();
+      }
+      path ??= requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+      this.cookies = this.cookies.filter((c) => !(c.name === name && c.path === path));
+      if (!expired) this.cookies.push({ name, path, value });
+    }
+  }
+
+  header(requestPath) {
+    const sent = this.cookies.filter((c) => pathMatches(requestPath, c.path))
+      .sort((a, b) => b.path.length - a.path.length);
+    return sent.length ? sent.map((c) => `${c.name}=${c.value}`).join('; ') : undefined;
+  }
+
+  has(name) { return this.cookies.some((c) => c.name === name); }
+}
+
+/** A request that sends and stores the jar's cookies. */
+async function browse(agent, jar, method, url, { headers = {}, body } = {}) {
+  const { pathname } = new URL(url);
+  const cookie = jar.header(pathname);
+  const res = await request(agent, method, url, { headers: cookie ? { ...headers, cookie } : headers, body });
+  jar.store(res.headers['set-cookie'], pathname);
+  return res;
+}
+
+/** Follows the provider's redirects (login and consent interactions, auto-approved) until the
+ * Location is `redirectUri`; returns that Location without fetching it. */
+async function authorize(agent, jar, url, redirectUri) {
+  let next = url;
+  for (let hop = 0; hop < 12; hop += 1) {
+    const res = await browse(agent, jar, 'GET', next);
+    const location = res.headers.location;
+    if (res.status < 300 || res.status > 399 || !location) {
+      const error = /<h1[^>]*>([^<]*)</.exec(res.body)?.[1] ?? '';
+      throw new LoginFailure(`authorize: HTTP ${res.status}`, error.trim().slice(0, 120));
+    }
+    const target = new URL(location, next).href;
+    if (target.startsWith(`${redirectUri}?`)) return new URL(target);
+    next = target;
+  }
+  throw new LoginFailure('authorize: too many redirects');
+}
+
+function unescapeHtml(text) {
+  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (_, e) => {
+    if (e[0] !== '#') return named[e.toLowerCase()];
+    return String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+  });
+}
+
+function parseJson(text, kind) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new LoginFailure(kind, 'not JSON');
+  }
+}
+
+/** One complete login through the app: start_login server function, the provider's
+ * authorization endpoint (auto-approve), the app's redirect endpoint, then restore_session
+ * with the sealed token and the binding cookie (proves the session works). */
+export async function appLogin(ctx) {
+  const { agent, app, redirectUri, expectSub } = ctx;
+  const jar = new CookieJar();
+  const json = { 'content-type': 'application/json', accept: 'application/json', origin: app };
+  const start = await browse(agent, jar, 'POST', `${app}/api/start_login`, {
+    headers: json,
+    body: JSON.stringify({ request: { provider: 'local', scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }),
+  });
+  if (start.status !== 200) throw new LoginFailure(`start_login: HTTP ${start.status}`, start.body.slice(0, 120));
+  const { authorization_url: authUrl, state } = parseJson(start.body, 'start_login: bad body');
+  if (!authUrl || !state) throw new LoginFailure('start_login: no authorization_url/state');
+  if (!jar.has(`porte_flow_${state}`)) throw new LoginFailure('start_login: no flow cookie');
+
+  const back = await authorize(agent, jar, authUrl, redirectUri);
+  if (back.searchParams.get('error')) throw new LoginFailure(`authorize: ${back.searchParams.get('error')}`);
+
+  const done = await browse(agent, jar, 'GET', back.href);
+  if (done.status !== 200) throw new LoginFailure(`callback: HTTP ${done.status}`);
+  const raw = /data-completion="([^"]*)"/.exec(done.body)?.[1];
+  if (raw === undefined) throw new LoginFailure('callback: no completion in page');
+  const completion = parseJson(unescapeHtml(raw), 'callback: bad completion JSON');
+  if (completion.state !== state) throw new LoginFailure('callback: state mismatch');
+  if (completion.outcome?.Err) throw new LoginFailure(`callback: ${completion.outcome.Err.error}`, completion.outcome.Err.description);
+  const sealed = completion.outcome?.Ok?.sealed;
+  if (!sealed) throw new LoginFailure('callback: no sealed token');
+  if (!jar.has('porte_bind')) throw new LoginFailure('callback: no binding cookie');
+  if (jar.has(`porte_flow_${state}`)) throw new LoginFailure('callback: flow cookie not removed');
+
+  const restored = await browse(agent, jar, 'POST', `${app}/api/restore_session`, { headers: json, body: JSON.stringify({ sealed }) });
+  if (restored.status !== 200) throw new LoginFailure(`restore_session: HTTP ${restored.status}`, restored.body.slice(0, 120));
+  const user = parseJson(restored.body, 'restore_session: bad body').user;
+  if (user?.id !== expectSub) throw new LoginFailure('restore_session: wrong user', String(user?.id));
+}
+
+const b64url = (buf) => buf.toString('base64url');
+
+/** The same auto-approve flow by a trivial client talking to the provider directly:
+ * authorize (PKCE S256) → its own redirect_uri (read from Location, never fetched) → token
+ * request → userinfo. */
+export async function providerLogin(ctx) {
+  const { agent, discovery, client, baselineRedirect, scopes, expectSub } = ctx;
+  const jar = new CookieJar();
+  const verifier = b64url(randomBytes(32));
+  const state = b64url(randomBytes(16));
+  const auth = new URL(discovery.authorization_endpoint);
+  for (const [k, v] of Object.entries({
+    response_type: 'code', client_id: client.client_id, redirect_uri: baselineRedirect, scope: scopes,
+    state, nonce: b64url(randomBytes(16)), code_challenge: b64url(createHash('sha256').update(verifier).digest()),
+    code_challenge_method: 'S256',
+  })) auth.searchParams.set(k, v);
+  const back = await authorize(agent, jar, auth.href, baselineRedirect);
+  const code = back.searchParams.get('code');
+  if (back.searchParams.get('error') || !code) throw new LoginFailure(`authorize: ${back.searchParams.get('error') ?? 'no code'}`);
+  if (back.searchParams.get('state') !== state) throw new LoginFailure('authorize: state mismatch');
+
+  const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64');
+  const token = await request(agent, 'POST', discovery.token_endpoint, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: baselineRedirect, code_verifier: verifier }).toString(),
+  });
+  if (token.status !== 200) throw new LoginFailure(`token: HTTP ${token.status}`, token.body.slice(0, 120));
+  const { access_token: accessToken, id_token: idToken } = parseJson(token.body, 'token: bad body');
+  if (!accessToken || !idToken) throw new LoginFailure('token: no access_token/id_token');
+
+  const info = await request(agent, 'GET', discovery.userinfo_endpoint, {
+    headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
+  });
+  if (info.status !== 200) throw new LoginFailure(`userinfo: HTTP ${info.status}`);
+  if (parseJson(info.body, 'userinfo: bad body').sub !== expectSub) throw new LoginFailure('userinfo: wrong sub');
+}
+
+/** VmRSS of a process, in KiB. */
+export function rssKiB(pid) {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** utime + stime of a process, in clock ticks. */
+export function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+export function loadavg() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
