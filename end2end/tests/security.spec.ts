@@ -99,3 +99,17 @@ test("an oversized or malformed OAuth redirect is refused cleanly", async ({ req
   expect(bad.status()).toBe(200);
   expect(await bad.text()).toContain("invalid_state");
 });
+
+test("hashed static files: precompressed, cached for good, nosniff, and no document headers", async ({ page }) => {
+  const wasm = page.waitForResponse((r) => /\/pkg\/porte\.[\w-]{16,}\.wasm$/.test(r.url()));
+  await openHome(page);
+  const response = await wasm;
+  const h = await response.allHeaders();
+  expect(h["content-encoding"]).toBe("br");
+  expect(h["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["content-security-policy"]).toBeUndefined();
+  // Unhashed files are revalidated.
+  const script = await page.request.get("/porte-complete.js");
+  expect(script.headers()["cache-control"]).toBe("no-cache");
+});
