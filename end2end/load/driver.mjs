@@ -29,7 +29,8 @@ const USAGE = `usage: scripts/load [--logins N] [--concurrency C] [--mode app|pr
                    [--provider-logins N] [--app-port P] [--provider-port P]
   --logins N           complete logins through the app (default 10000)
   --concurrency C      logins in flight at once (default 64)
-  --mode M             app: through the app; provider: provider alone; both (default)
+  --mode M             app: through the app; provider: provider alone; both (default), one
+                       after the other; mixed: both flows alternating in one phase
   --provider-logins N  provider-alone logins in mode both (default: --logins)
   --app-port P         app server port on 127.0.0.1 (default 3100)
   --provider-port P    local provider port on 127.0.0.1 (default 4110)
@@ -52,7 +53,7 @@ function parseArgs(argv) {
       if (!value) usage('--json needs a file');
       opts.json = value;
     } else if (flag === '--mode') {
-      if (!['app', 'provider', 'both'].includes(value)) usage('--mode is app, provider or both');
+      if (!['app', 'provider', 'both', 'mixed'].includes(value)) usage('--mode is app, provider, both or mixed');
       opts.mode = value;
     } else usage(`unknown option ${arg}`);
   }
@@ -133,9 +134,12 @@ async function waitUntilUp(child, url, timeoutMs = 60_000) {
 
 // ---- runs ------------------------------------------------------------------------------------
 
-/** Runs `total` logins with `concurrency` in flight; `onDone(count)` after each one. */
+/** Runs `total` logins with `concurrency` in flight; `onDone(count)` after each one. `login` may
+ *  be a list of flows taken in turn (mode mixed); `byFlow[i]` holds flow i's latencies. */
 async function runPhase(total, concurrency, login, ctx, onDone = () => {}) {
   const agent = newAgent();
+  const flows = Array.isArray(login) ? login : [login];
+  const byFlow = flows.map(() => []);
   const latencies = [];
   const errors = new Map();
   let started = 0;
@@ -144,11 +148,13 @@ async function runPhase(total, concurrency, login, ctx, onDone = () => {}) {
   const cpu0 = process.cpuUsage();
   async function worker() {
     while (started < total) {
+      const flow = started % flows.length;
       started += 1;
       const t = performance.now();
       try {
-        await login({ ...ctx, agent });
+        await flows[flow]({ ...ctx, agent });
         latencies.push(performance.now() - t);
+        byFlow[flow].push(performance.now() - t);
       } catch (err) {
         const kind = err.kind ?? `exception ${err.message}`;
         if (!errors.has(kind)) console.error(`load: first "${kind}" error: ${err.message}`);
@@ -163,7 +169,8 @@ async function runPhase(total, concurrency, login, ctx, onDone = () => {}) {
   const { user, system } = process.cpuUsage(cpu0);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { total, done, ok: latencies.length, errors, seconds, latencies, driverCpuMs: (user + system) / 1000 };
+  for (const l of byFlow) l.sort((a, b) => a - b);
+  return { total, done, ok: latencies.length, errors, seconds, latencies, byFlow, driverCpuMs: (user + system) / 1000 };
 }
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -180,8 +187,9 @@ function report(label, r) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const mixed = opts.mode === 'mixed';
   const withApp = opts.mode !== 'provider';
-  const withProvider = opts.mode !== 'app';
+  const withProvider = opts.mode === 'provider' || opts.mode === 'both';
   const app = `http://127.0.0.1:${opts.appPort}`;
   const issuer = `http://127.0.0.1:${opts.providerPort}`;
   const redirectUri = `${app}/api/oauth/redirect`;
@@ -237,7 +245,7 @@ async function main() {
 
   let failed = false;
   const results = {};
-  if (withApp) {
+  if (withApp && !mixed) {
     const checkpoint = Math.min(1000, Math.ceil(opts.logins / 10));
     const every = Math.max(1, Math.ceil(opts.logins / 10));
     const samples = [];
@@ -278,6 +286,21 @@ async function main() {
     results.provider = r;
     report('provider alone (authorize → own redirect_uri → token → userinfo)', r);
     console.log(`  provider CPU ${((1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login; load average after: ${loadavg()}`);
+    if (r.ok !== r.total) failed = true;
+  }
+  if (mixed) {
+    // Both flows in one phase, alternating in every slot: they share the machine's state, so the
+    // difference is what Porte adds (its hops and work), not a difference between two runs.
+    const cpu0 = cpuTicks(server.pid);
+    const r = await runPhase(opts.logins, opts.concurrency, [appLogin, providerLogin], ctx);
+    const cpu = cpuTicks(server.pid) - cpu0;
+    const [appL, providerL] = r.byFlow;
+    results.app = { ...r, ok: appL.length, total: Math.ceil(r.total / 2), latencies: appL };
+    results.provider = { ...r, ok: providerL.length, total: Math.floor(r.total / 2), latencies: providerL };
+    report('mixed: app flow', results.app);
+    report('mixed: provider alone', results.provider);
+    results.server = { cpuMsPerLogin: (1000 * cpu) / ticksPerSecond / Math.max(1, appL.length) };
+    console.log(`  server CPU ${results.server.cpuMsPerLogin.toFixed(3)} ms per app login; load average after: ${loadavg()}`);
     if (r.ok !== r.total) failed = true;
   }
   if (results.app && results.provider) {
