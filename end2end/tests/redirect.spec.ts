@@ -50,3 +50,31 @@ for (const [name, iss] of [
     await expect(page.getByRole("alert").locator(".error-code")).toHaveText("issuer_mismatch");
   });
 }
+
+test("a callback whose state is not this browser's pending login is refused, and the login it names stays pending", async ({ page, context }) => {
+  const authorizations = record(context, /^http:\/\/127\.0\.0\.1:4010\/auth\?/);
+  await openHome(page);
+  await page.getByLabel("Remember me").check();
+  await clickLogin(page);
+  await expect.poll(() => authorizations.length).toBe(1);
+  const attacker = await context.newPage();
+  await attacker.goto(`/api/oauth/redirect?${new URLSearchParams({ code: "stolen", state: "not-the-pending-state" })}`);
+  await expect(attacker.getByRole("status")).toContainText("invalid_state");
+  // Nothing signed in or stored; the real login is still waiting for its own callback.
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeVisible();
+  await expect(page.locator("section.signed-in")).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem("porte.sessions") ?? "{}")).toBe("{}");
+});
+
+test("the logged-out return cannot be turned into an open redirect", async ({ request }) => {
+  for (const query of [
+    "state=forged&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F",
+    "returnTo=https%3A%2F%2Fevil.example%2F",
+    "",
+  ]) {
+    const r = await request.get(`/api/oauth/logged-out?${query}`, { maxRedirects: 0 });
+    expect(r.status(), query).toBe(400);
+    expect(r.headers()["location"], query).toBeUndefined();
+    expect(await r.text(), query).toContain("Signed out here");
+  }
+});
