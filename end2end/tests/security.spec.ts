@@ -1,6 +1,7 @@
 // Security headers on every page, and cross-site requests to server functions refused.
 import { test, expect } from "@playwright/test";
 import { openHome } from "./helpers";
+import { Instance } from "./instances";
 
 test("pages carry a nonce-based CSP that still lets the wasm hydrate, and the other headers", async ({ page }) => {
   const violations: string[] = [];
@@ -112,4 +113,16 @@ test("hashed static files: precompressed, cached for good, nosniff, and no docum
   // Unhashed files are revalidated.
   const script = await page.request.get("/porte-complete.js");
   expect(script.headers()["cache-control"]).toBe("no-cache");
+});
+
+test("HSTS only when the app's public origin is https", async ({ request }) => {
+  expect((await request.get("/")).headers()["strict-transport-security"]).toBeUndefined();
+  // Behind a TLS-terminating proxy: the process speaks http, its public origin is https.
+  const behindTls = await Instance.start(3008, "https://porte.example");
+  try {
+    const r = await fetch("http://127.0.0.1:3008/");
+    expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+  } finally {
+    await behindTls.stop();
+  }
 });
