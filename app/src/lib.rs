@@ -15,6 +15,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+/// `public/favicon.ico` as a data URL.
+const FAVICON: &str = "data:image/x-icon;base64,AAABAAEAEBAAAAEAIABXAAAAFgAAAIlQTkcNChoKAAAADUlIRFIAAAAQAAAAEAgGAAAAH/P/YQAAAB5JREFUeNpjYBhUwDr69n9i8KgBQ9YAEBgNxMFqAABoJFbcxcKYrQAAAABJRU5ErkJggg==";
+
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -24,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" id="porte" href=assets::stylesheet_href(&options) />
+                // The 109-byte icon inline: one request (and its headers) less on first load.
+                <link rel="icon" href=FAVICON />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
