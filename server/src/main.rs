@@ -23,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 mod caching;
 mod fn_errors;
 mod limits;
+mod memory;
 mod security;
 
 /// Router state: each handler extracts the part it needs.
@@ -32,8 +33,21 @@ struct AppState {
     auth: AuthState,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    memory::limit_malloc_arenas();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(e) => {
+            eprintln!("porte: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
     let dotenv = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
