@@ -129,7 +129,7 @@ function parseJson(text, kind) {
  * authorization endpoint (auto-approve), the app's redirect endpoint, then restore_session
  * with the sealed token and the binding cookie (proves the session works). */
 export async function appLogin(ctx) {
-  const { agent, app, redirectUri, expectSub } = ctx;
+  const { agent, app, redirectUri } = ctx;
   const jar = new CookieJar();
   const json = { 'content-type': 'application/json', accept: 'application/json', origin: app };
   const start = await browse(agent, jar, 'POST', `${app}/api/start_login`, {
@@ -156,6 +156,14 @@ export async function appLogin(ctx) {
   if (!jar.has('porte_bind')) throw new LoginFailure('callback: no binding cookie');
   if (jar.has(`porte_flow_${state}`)) throw new LoginFailure('callback: flow cookie not removed');
 
+  await restoreSession(ctx, jar, sealed);
+  return { jar, sealed };
+}
+
+/** `restore_session` with the login's sealed token and binding cookie: 200 and the right user. */
+export async function restoreSession(ctx, jar, sealed) {
+  const { agent, app, expectSub } = ctx;
+  const json = { 'content-type': 'application/json', accept: 'application/json', origin: app };
   const restored = await browse(agent, jar, 'POST', `${app}/api/restore_session`, { headers: json, body: JSON.stringify({ sealed }) });
   if (restored.status !== 200) throw new LoginFailure(`restore_session: HTTP ${restored.status}`, restored.body.slice(0, 120));
   const user = parseJson(restored.body, 'restore_session: bad body').user;
