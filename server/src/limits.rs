@@ -17,7 +17,11 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// The middleware: 414 for an oversized URL, 431 for oversized cookies.
 pub async fn enforce(request: Request, next: Next) -> Response {
-    let uri = request.uri().to_string().len();
+    // The request target as sent (origin form: path and query), measured without copying it.
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
     if uri > MAX_URI_BYTES {
         tracing::warn!(bytes = uri, "request URL too long");
         return refuse(
