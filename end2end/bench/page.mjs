@@ -7,7 +7,7 @@
 //     trivial client of trivial-client.mjs (the provider-alone baseline).
 // Prints a line per run and, last, one JSON line for scripts/bench. Run through scripts/bench.
 import { chromium } from '@playwright/test';
-import { clientsFile, origin, ports, startProviderAndApp, stopAll } from './servers.mjs';
+import { origin, ports, startProviderAndApp, stopAll } from './servers.mjs';
 import { serveTrivialClient } from './trivial-client.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -64,9 +64,8 @@ async function clickToSignedIn(browser, url, click, signedIn) {
 }
 
 async function main() {
-  const clients = clientsFile();
-  await startProviderAndApp(clients);
-  const trivial = await serveTrivialClient(ports.trivial, origin(ports.provider), clients.trivial);
+  const trivialClient = await startProviderAndApp();
+  const trivial = await serveTrivialClient(ports.trivial, origin(ports.provider), trivialClient);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   try {
     const loads = [];

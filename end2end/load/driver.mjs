@@ -8,17 +8,19 @@
 // binding cookie) → POST /api/restore_session with the sealed token and the cookie (200 + user).
 // Per provider-alone login: /auth … → Location of its own redirect_uri (not fetched) → /token
 // (PKCE) → /me. Order: a short provider warm-up (not counted), the app phase, the provider phase.
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import {
-  appLogin, cpuTicks, loadavg, newAgent, percentile, providerLogin, request, restoreSession, rssKiB,
+  appLogin, cpuTicks, loadavg, newAgent, percentile, providerLogin, restoreSession, rssKiB,
 } from './http.mjs';
+import {
+  ensureFree, killChildren, logTail, ProcessError, startProvider, startServer, writeClients,
+} from './processes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const end2end = path.resolve(here, '..');
@@ -66,70 +68,13 @@ function usage(message) {
   process.exit(2);
 }
 
-// ---- child processes -------------------------------------------------------------------------
-
-const children = [];
 let tmp;
-
-function killChildren() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  }
-}
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => { console.error(`load: ${signal}, stopping`); killChildren(); process.exit(130); });
-}
-
-function logTail(file) {
-  try { return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n'); } catch { return ''; }
-}
 
 function fail(message, log) {
   console.error(`load: ${message}`);
   if (log) console.error(`--- last lines of ${log} ---\n${logTail(log)}`);
   killChildren();
   process.exit(1);
-}
-
-/** Refuses a port someone else listens on (the readiness poll would talk to them). */
-function ensureFree(port) {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => fail(`127.0.0.1:${port} is in use; pick another port (see --help)`));
-    probe.listen(port, '127.0.0.1', () => probe.close(resolve));
-  });
-}
-
-function start(name, command, args, { cwd, env }) {
-  const log = path.join(tmp, `${name}.log`);
-  const fd = openSync(log, 'w');
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  child.log = log;
-  child.on('exit', (code, signal) => { child.exited = `${name} exited (${signal ?? `code ${code}`})`; });
-  child.on('error', (err) => fail(`cannot start ${name}: ${err.message}`));
-  children.push(child);
-  return child;
-}
-
-/** Polls `url` until it answers 200 (the child must stay alive). */
-async function waitUntilUp(child, url, timeoutMs = 60_000) {
-  const agent = newAgent();
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      if (child.exited) fail(`${child.exited} before answering ${url}`, child.log);
-      try {
-        const res = await request(agent, 'GET', url);
-        if (res.status === 200) return res.body;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) fail(`no answer from ${url} after ${timeoutMs / 1000} s`, child.log);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    agent.destroy();
-  }
 }
 
 // ---- runs ------------------------------------------------------------------------------------
@@ -202,39 +147,16 @@ async function main() {
   await ensureFree(opts.providerPort);
   if (withApp) await ensureFree(opts.appPort);
 
-  // The provider's clients, with this run's redirect URIs added (clients.json stays as it is).
-  const clients = JSON.parse(readFileSync(path.join(end2end, 'provider/clients.json'), 'utf8'));
-  const client = clients[0];
-  client.redirect_uris = [...client.redirect_uris, redirectUri, baselineRedirect];
-  const clientsFile = path.join(tmp, 'clients.json');
-  writeFileSync(clientsFile, JSON.stringify(clients, null, 2));
+  const { file: clientsFile, client } = writeClients(tmp, [redirectUri, baselineRedirect]);
   const expectSub = JSON.parse(readFileSync(path.join(end2end, 'provider/users.json'), 'utf8'))[0].sub;
   const scopes = 'openid profile email groups';
-
   const loginsTotal = (withApp ? opts.logins : 0) + (withProvider ? opts.providerLogins : 0);
-  const provider = start('provider', process.execPath, ['provider/server.mjs'], {
-    cwd: end2end,
-    env: {
-      ...process.env, OIDC_PORT: String(opts.providerPort), OIDC_AUTO_APPROVE: '1', OIDC_CLIENTS_FILE: clientsFile,
-      // About 8 entries per login (session, interactions, grant, code, tokens): never evict.
-      OIDC_STORE_SIZE: String(Math.max(50_000, 10 * loginsTotal)),
-    },
-  });
-  const discovery = JSON.parse(await waitUntilUp(provider, `${issuer}/.well-known/openid-configuration`));
-
-  let server;
-  if (withApp) {
-    server = start('server', serverBin, [], {
-      cwd: tmp, // no .env from the checkout: only what is set here
-      env: {
-        ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${opts.appPort}`, APP_ORIGIN: app,
-        APP_SECRET_KEY: 'load-test-only-app-secret-0123456789abcdef', RUST_LOG: process.env.RUST_LOG ?? 'info',
-        OIDC_LOCAL_ISSUER: issuer, OIDC_LOCAL_CLIENT_ID: client.client_id,
-        OIDC_LOCAL_CLIENT_SECRET: client.client_secret, OIDC_LOCAL_SCOPES: scopes,
-      },
-    });
-    await waitUntilUp(server, `${app}/`);
-  }
+  // About 8 entries per login (session, interactions, grant, code, tokens): never evict.
+  const storeSize = Math.max(50_000, 10 * loginsTotal);
+  const { provider, discovery } = await startProvider({ dir: tmp, port: opts.providerPort, clientsFile, storeSize });
+  const server = withApp
+    ? await startServer({ dir: tmp, port: opts.appPort, issuer, client, scopes, secret: 'load-test-only-app-secret-0123456789abcdef' })
+    : undefined;
   const ctx = { app, redirectUri, expectSub, discovery, client, baselineRedirect, scopes };
   console.log(`load: provider pid ${provider.pid} on ${issuer}${server ? `, server pid ${server.pid} on ${app} (${serverBin})` : ''}; logs in ${tmp} (kept on failure)`);
   console.log(`load: mode ${opts.mode}, ${opts.logins} logins at concurrency ${opts.concurrency}; load average before: ${loadavg()}`);
@@ -339,4 +261,4 @@ function summary(results, opts) {
   return { concurrency: opts.concurrency, app: phase(results.app), provider: phase(results.provider), server: results.server ?? null, loadavg: loadavg() };
 }
 
-main().catch((err) => fail(err.stack ?? String(err)));
+main().catch((err) => (err instanceof ProcessError ? fail(err.message, err.log) : fail(err.stack ?? String(err))));
