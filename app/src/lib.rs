@@ -1,18 +1,17 @@
-//! Porte: "Login with X" for Leptos apps.
+//! Porte's demo: every option of the `porte` crate on one page, a consumer of its public API only.
 //!
-//! The crate is built twice: with `ssr` for the Axum server (server functions, the OAuth
-//! redirect endpoint, secrets) and with `hydrate` for the browser (wasm).
+//! The crate is built twice: with `ssr` for the Axum server and with `hydrate` for the browser
+//! (wasm); each forwards the same feature of `porte`.
 
 #![recursion_limit = "256"]
 
 pub mod assets;
-pub mod auth;
 pub mod components;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
 use leptos_router::path;
 
 /// `public/favicon.ico` as a data URL.
@@ -44,13 +43,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    auth::Auth::provide();
+    porte::Auth::provide();
     view! {
         <Title text="Porte — Login with X" />
         <Router>
             <Routes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>
                 <Route path=path!("/") view=pages::HomePage />
                 <Route path=path!("/welcome") view=pages::WelcomePage />
+                <ProtectedRoute path=path!("/admin") view=pages::AdminPage
+                    condition=porte::in_group("admins") redirect_path=|| "/"
+                    fallback=|| view! { <main class="page"><p class="muted">"Checking your sign-in…"</p></main> } />
             </Routes>
         </Router>
     }

@@ -1,37 +1,23 @@
-//! Porte's server: the Leptos app (SSR + server functions) and the OAuth redirect endpoint.
+//! The demo's server: the Leptos app (SSR + server functions) with Porte mounted on it.
 //!
 //! Configuration comes from the environment and `.env` (see the README).
 
 // Leptos view types nest deeply; release builds compute their layouts here.
 #![recursion_limit = "256"]
 
-use app::auth::server::{
-    logged_out, oauth_redirect, start_in_this_tab, AuthConfig, AuthState, LOGGED_OUT_PATH,
-    START_PATH,
-};
-use app::auth::REDIRECT_PATH;
 use app::{shell, App};
-use axum::extract::FromRef;
-use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use porte::{Porte, PorteRouter};
 use std::process::ExitCode;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 
 mod caching;
-mod fn_errors;
 mod limits;
 mod memory;
 mod security;
-
-/// Router state: each handler extracts the part it needs.
-#[derive(Clone, FromRef)]
-struct AppState {
-    leptos_options: LeptosOptions,
-    auth: AuthState,
-}
 
 fn main() -> ExitCode {
     memory::limit_malloc_arenas();
@@ -70,36 +56,18 @@ async fn serve() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let config = AuthConfig::from_env().map_err(|e| format!("configuration error: {e}"))?;
-    let origin = config.origin.origin().ascii_serialization();
-    let auth = AuthState::new(config).map_err(|e| format!("HTTP client: {e}"))?;
-    if !auth.has_configured_secret() {
-        tracing::warn!(
-            "DEVELOPMENT KEY: APP_SECRET_KEY is not set, so a random key was generated for this \
-             process; sign-ins and remembered sessions end when it restarts. Set APP_SECRET_KEY \
-             (32+ random bytes) in .env to keep them; it is required with APP_ENV=production"
-        );
-    }
-    for p in auth.providers() {
-        tracing::info!(provider = %p.id, label = %p.label, "provider configured");
-    }
+    let porte = Porte::from_env().map_err(|e| format!("configuration error: {e}"))?;
+    porte.log_summary();
+    let origin = porte.origin();
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
     let routes = generate_route_list(App);
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        auth: auth.clone(),
-    };
     let app = Router::new()
-        .route(REDIRECT_PATH, get(oauth_redirect))
-        .route(LOGGED_OUT_PATH, get(logged_out))
-        .route(START_PATH, axum::routing::post(start_in_this_tab))
         .leptos_routes_with_context(
-            &state,
+            &leptos_options,
             routes,
-            move || {
-                provide_context(auth.clone());
+            || {
                 // The nonce the security middleware put in the CSP header, for the hydration script.
                 let nonce = use_context::<axum::http::request::Parts>()
                     .and_then(|p| p.extensions.get::<security::CspNonce>().cloned());
@@ -112,8 +80,8 @@ async fn run() -> Result<(), String> {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(fn_errors::map_status))
+        .porte(&porte)
+        .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn(caching::static_files))
         // Pages and server-function answers; the precompressed static files already carry a
         // Content-Encoding and pass through untouched.
@@ -126,7 +94,7 @@ async fn run() -> Result<(), String> {
             security::Security::new(&origin),
             security::protect,
         ))
-        .with_state(state);
+        .with_state(leptos_options);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

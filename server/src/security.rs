@@ -1,21 +1,22 @@
-//! Response headers and request checks that protect every page and server function:
+//! The demo's response headers — the worked example of what an app using Porte sets itself:
 //!
 //! - a Content-Security-Policy with a per-request nonce for the hydration script (no inline
-//!   script runs without it), `'wasm-unsafe-eval'` for the wasm, `frame-ancestors 'none'`;
-//! - `X-Content-Type-Options: nosniff`, `Referrer-Policy`, HSTS when the app is on https;
-//! - cross-site requests to server functions are refused (login CSRF, session CSRF): a browser
-//!   says where a request comes from (`Sec-Fetch-Site`, `Origin`), and only this origin passes.
+//!   script runs without it), `'wasm-unsafe-eval'` for the wasm, `frame-ancestors 'none'`,
+//!   `connect-src 'self'` (Porte's server functions), `form-action 'self'` (the no-JS sign-in
+//!   form; Porte's completion page brings its own stricter policy);
+//! - `X-Content-Type-Options: nosniff`, `Referrer-Policy`, HSTS when the app is on https.
+//!
+//! Cross-site requests to server functions are refused by Porte's own middleware.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// What the middleware needs: the app's origin.
+/// What the middleware needs: whether the app is served over https.
 #[derive(Clone)]
 pub struct Security {
-    origin: String,
     https: bool,
 }
 
@@ -23,21 +24,7 @@ impl Security {
     /// For an app served at `origin` (scheme://host[:port]).
     pub fn new(origin: &str) -> Self {
         Self {
-            origin: origin.trim_end_matches('/').to_owned(),
             https: origin.starts_with("https://"),
-        }
-    }
-
-    /// Whether a state-changing request may come from where the browser says it comes from.
-    fn allows(&self, request: &Request) -> bool {
-        let h = request.headers();
-        let text = |name| h.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
-        match (text("sec-fetch-site"), text(header::ORIGIN.as_str())) {
-            (Some(site), _) if site != "same-origin" && site != "none" => false,
-            (_, Some(origin)) => origin == self.origin,
-            // Not a browser (no cookies of a victim ride along): let it through.
-            (None, None) => true,
-            (Some(_), None) => true,
         }
     }
 }
@@ -46,16 +33,8 @@ impl Security {
 #[derive(Clone)]
 pub struct CspNonce(pub Nonce);
 
-/// The middleware: refuses cross-site server-function calls, then adds the headers.
+/// The middleware: a nonce for the page, then the headers.
 pub async fn protect(State(sec): State<Security>, mut request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    // Server functions, and the sign-in form that works before hydration.
-    let is_server_fn = path.starts_with("/api/")
-        && (!path.starts_with("/api/oauth/") || path == app::auth::server::START_PATH);
-    if is_server_fn && request.method() != Method::GET && !sec.allows(&request) {
-        tracing::warn!(path = %request.uri().path(), "cross-site server-function call refused");
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-    }
     let nonce = Nonce::new();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;

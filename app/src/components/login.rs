@@ -1,10 +1,8 @@
 //! The sign-in card: one button per configured provider that is not signed in yet, with the
 //! demo's options (groups, how the sign-in opens), and the error banner.
 
-use crate::auth::client::list_providers;
-use crate::auth::{Auth, LoginError, LoginOptions, OpenMode, ProviderId, ProviderInfo, START_PATH};
-use crate::components::marks::ProviderMark;
 use leptos::prelude::*;
+use porte::{use_providers, Auth, Error, LoginButton, LoginOptions, OpenMode, ProviderId};
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
 fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
@@ -44,7 +42,7 @@ struct Choices {
 #[component]
 pub fn LoginPanel() -> impl IntoView {
     let auth = Auth::expect();
-    let providers = Resource::new(|| (), |_| list_providers());
+    let providers = use_providers();
     let choices = Choices {
         groups: RwSignal::new(true),
         remember: RwSignal::new(false),
@@ -63,7 +61,7 @@ pub fn LoginPanel() -> impl IntoView {
     auth.on_logout(move |e| {
         if let Some(reason) = e.reason {
             auth.error()
-                .set(Some(LoginError::new("session_ended", Some(reason))));
+                .set(Some(Error::new("session_ended", Some(reason))));
         }
     });
     let signed_in = move |id: &ProviderId| {
@@ -76,19 +74,20 @@ pub fn LoginPanel() -> impl IntoView {
             {move || auth.notice().get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
             <h2 id="login-title">"Sign in"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading providers…"</p> }>
-                {move || providers.get().map(|list| match list {
-                    Ok(list) if list.is_empty() => view! {
+                {move || providers.get().map(|found| match found {
+                    Ok(p) if p.list.is_empty() => view! {
                         <p class="muted">"No sign-in provider is configured. Set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_ID and OIDC_<NAME>_CLIENT_SECRET (see the README)."</p>
                     }.into_any(),
                     // A plain form until the wasm takes over: each button then still starts a
                     // same-tab login through the server (progressive enhancement).
-                    Ok(list) => view! {
-                        <form class="providers" method="post" action=START_PATH>
-                            {list.into_iter().map(|p| {
-                                let id = p.id.clone();
+                    Ok(p) => view! {
+                        <form class="providers" method="post" action=p.start_path>
+                            {p.list.into_iter().map(|info| {
+                                let id = info.id.clone();
                                 view! {
                                     <Show when=move || !signed_in(&id)>
-                                        <LoginButton provider=p.clone() choices />
+                                        <LoginButton provider=info.clone()
+                                            options=move |id: ProviderId| demo_options(&id, choices) />
                                     </Show>
                                 }
                             }).collect_view()}
@@ -117,47 +116,13 @@ pub fn LoginPanel() -> impl IntoView {
     }
 }
 
-#[component]
-fn LoginButton(provider: ProviderInfo, choices: Choices) -> impl IntoView {
-    let auth = Auth::expect();
-    let text = provider.button_text();
-    let ProviderInfo { id, label, brand } = provider;
-    let waiting = format!("Waiting for {label}…");
-    let this = id.clone();
-    let busy = Memo::new(move |_| auth.pending().with(|p| p.as_ref() == Some(&this)));
-    view! {
-        <button
-            type="submit"
-            name="provider"
-            value=id.to_string()
-            class="login"
-            data-provider=id.to_string()
-            // While a login is pending, its own button stays enabled: a second click brings the
-            // sign-in window forward; the other buttons are disabled.
-            disabled=move || auth.pending().with(Option::is_some) && !busy.get()
-            aria-busy=move || busy.get().to_string()
-            on:click=move |ev| {
-                ev.prevent_default();
-                auth.login(id.clone(), demo_options(&id, choices))
-            }
-        >
-            {move || if busy.get() {
-                view! { <span class="spinner" aria-hidden="true"></span> }.into_any()
-            } else {
-                view! { <ProviderMark brand=brand.clone() /> }.into_any()
-            }}
-            {move || if busy.get() { waiting.clone() } else { text.clone() }}
-        </button>
-    }
-}
-
 /// A dismissible, announced error.
 #[component]
-pub fn ErrorBanner(error: RwSignal<Option<LoginError>>) -> impl IntoView {
+pub fn ErrorBanner(error: RwSignal<Option<Error>>) -> impl IntoView {
     move || {
         error.get().map(|e| view! {
             <div class="error-banner" role="alert">
-                <p><strong class="error-code">{e.error.clone()}</strong></p>
+                <p><strong class="error-code">{e.error.to_string()}</strong></p>
                 {e.description.clone().map(|d| view! { <p class="error-description">{d}</p> })}
                 <button type="button" class="dismiss" on:click=move |_| error.set(None)>"Dismiss"</button>
             </div>

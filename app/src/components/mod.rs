@@ -1,10 +1,11 @@
-//! UI components.
+//! The demo's components.
 
 mod login;
-mod marks;
 mod repos;
+mod server_says;
 mod signed_in;
 
 pub use login::{ErrorBanner, LoginPanel};
 pub use repos::{list_repositories, Repo, Repositories};
+pub use server_says::{admin_report, whoami, ServerSays, WhoAmI};
 pub use signed_in::SignedInList;

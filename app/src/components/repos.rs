@@ -1,7 +1,7 @@
-//! "My repositories": the GitHub demo calls GitHub's API from the server with the user's token,
-//! opened from the sealed session token; the browser never handles a refresh token or secret.
+//! "My repositories": the GitHub demo calls GitHub's API from the server with the user's access
+//! token, through the session the browser sent (`porte::SessionClient`); the browser never
+//! handles a refresh token or a secret.
 
-use crate::auth::{Authorization, LoginError, SealedToken};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,23 +19,15 @@ pub struct Repo {
 }
 
 /// The signed-in GitHub user's repositories, most recently updated first.
-#[server(endpoint = "list_repositories", input = leptos::server_fn::codec::Json)]
-pub async fn list_repositories(sealed: SealedToken) -> Result<Vec<Repo>, LoginError> {
-    let cookies = crate::auth::client::request_cookies().await;
-    let body = crate::auth::client::auth_state()?
-        .api_get(
-            &sealed,
-            cookies.as_deref(),
-            "user/repos?per_page=100&sort=updated",
-        )
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "repository list failed");
-            LoginError::from(e)
-        })?;
+#[server(client = porte::SessionClient, endpoint = "list_repositories")]
+pub async fn list_repositories() -> Result<Vec<Repo>, porte::Error> {
+    let session = porte::require_session_for("github").await?;
+    let body = session
+        .api_get("user/repos?per_page=100&sort=updated")
+        .await?;
     serde_json::from_value(body).map_err(|e| {
-        LoginError::new(
-            "provider_api_failed",
+        porte::Error::new(
+            porte::ErrorCode::ProviderApiFailed,
             Some(format!("unexpected repository list: {e}")),
         )
     })
@@ -43,12 +35,11 @@ pub async fn list_repositories(sealed: SealedToken) -> Result<Vec<Repo>, LoginEr
 
 /// The button and the list.
 #[component]
-pub fn Repositories(authorization: Authorization) -> impl IntoView {
-    let load = Action::new(move |sealed: &SealedToken| list_repositories(sealed.clone()));
-    let sealed = authorization.sealed.clone();
+pub fn Repositories() -> impl IntoView {
+    let load = Action::new(|_: &()| list_repositories());
     view! {
         <div class="repos">
-            <button type="button" on:click=move |_| { load.dispatch(sealed.clone()); }>"My repositories"</button>
+            <button type="button" on:click=move |_| { load.dispatch(()); }>"My repositories"</button>
             {move || load.value().get().map(|result| match result {
                 Ok(repos) => view! {
                     <ul class="repo-list" aria-label="Repositories">

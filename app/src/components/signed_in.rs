@@ -1,9 +1,9 @@
 //! One signed-in provider: avatar, name, the user's fields, groups, token facts, Logout; and the
 //! GitHub demo's repository list.
 
-use crate::auth::{Auth, Authorization, UserProfile};
 use crate::components::repos::Repositories;
 use leptos::prelude::*;
+use porte::{Auth, Authorization, LogoutButton, UserProfile};
 
 /// A card per current sign-in.
 #[component]
@@ -13,14 +13,13 @@ pub fn SignedInList() -> impl IntoView {
         <For
             each=move || auth.authorizations().get()
             key=|a| (a.provider.id.clone(), a.sealed.as_str().to_owned())
-            children=move |a| view! { <SignedIn authorization=a /> }
+            children=move |a| view! { <SignedInCard authorization=a /> }
         />
     }
 }
 
 #[component]
-fn SignedIn(authorization: Authorization) -> impl IntoView {
-    let auth = Auth::expect();
+fn SignedInCard(authorization: Authorization) -> impl IntoView {
     let Authorization {
         provider,
         token,
@@ -54,8 +53,7 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
     });
     let scope = token.scope.join(" ");
     let expires = expiry_countdown(token.expires_at, token.expires_in);
-    let id = provider.id.clone();
-    let everywhere = provider.id.clone();
+    let id = provider.id.to_string();
     let is_github = provider.id.as_str() == "github";
     view! {
         <section class="card signed-in" data-provider=provider.id.to_string() data-token=fingerprint aria-label=format!("Signed in with {}", provider.label)>
@@ -69,10 +67,10 @@ fn SignedIn(authorization: Authorization) -> impl IntoView {
                 <dt>"Access token"</dt><dd data-field="expires" aria-live="off">{expires}</dd>
                 <dt>"Refresh token"</dt><dd data-field="refresh">{if token.has_refresh_token { "held by the server (sealed)" } else { "none" }}</dd>
             </dl>
-            {is_github.then(|| view! { <Repositories authorization=authorization.clone() /> })}
+            {is_github.then(|| view! { <Repositories /> })}
             <div class="actions">
-                <button type="button" class="logout" on:click=move |_| auth.logout(&id)>"Logout"</button>
-                <button type="button" class="logout" on:click=move |_| auth.logout_with(&everywhere, true)>"Logout everywhere"</button>
+                <LogoutButton provider=id.clone()>"Logout"</LogoutButton>
+                <LogoutButton provider=id everywhere=true>"Logout everywhere"</LogoutButton>
             </div>
         </section>
     }
@@ -86,7 +84,7 @@ fn expiry_countdown(expires_at: Option<u64>, expires_in: Option<u64>) -> impl In
     Effect::new(move |_| {
         let tick = move || {
             now.set(Some(
-                (crate::auth::browser_session::now_ms() / 1000.0) as u64,
+                (js_sys::Date::now() / 1000.0) as u64,
             ))
         };
         tick();

@@ -1,6 +1,6 @@
 //! The home page: what Porte is, the current sign-ins, and the sign-in card.
 
-use crate::components::{LoginPanel, SignedInList};
+use crate::components::{LoginPanel, ServerSays, SignedInList};
 use leptos::prelude::*;
 
 /// `/`
@@ -11,10 +11,11 @@ pub fn HomePage() -> impl IntoView {
             <header class="hero">
                 <h1>"Porte"</h1>
                 <p class="muted">"Login with X for Rust web apps."</p>
-                <nav><a href="/welcome">"Welcome page"</a></nav>
+                <nav><a href="/welcome">"Welcome page"</a>" · "<a href="/admin">"Admin"</a></nav>
             </header>
             <SignedInList />
             <LoginPanel />
+            <ServerSays />
         </main>
     }
 }

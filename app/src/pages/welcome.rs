@@ -1,7 +1,7 @@
 //! The Authgear guide's welcome page: "Welcome <name>!" with the user's and token's claims
 //! pretty-printed (no access token, no session token), or "Welcome Guest" and a login link.
 
-use crate::auth::{Auth, Authorization};
+use porte::{Auth, Authorization};
 use leptos::prelude::*;
 
 /// What the page may print of a sign-in: claims and facts, never a token.

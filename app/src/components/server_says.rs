@@ -1,0 +1,69 @@
+//! "Ask the server": the app's own server functions, protected by Porte. The browser sends the
+//! session with each call (`porte::SessionClient`); the server opens it with
+//! `porte::require_session` and answers with what it proved, or a clear error.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the server knows about the caller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoAmI {
+    /// The provider's id.
+    pub provider: String,
+    /// The user's id at the provider.
+    pub user_id: String,
+    /// The name to greet.
+    pub name: String,
+    /// The user's groups.
+    pub groups: Vec<String>,
+}
+
+/// Who is signed in, as the server sees it.
+#[server(client = porte::SessionClient, endpoint = "whoami")]
+pub async fn whoami() -> Result<WhoAmI, porte::Error> {
+    let session = porte::require_session().await?;
+    Ok(WhoAmI {
+        provider: session.provider().id.to_string(),
+        user_id: session.user_id().to_owned(),
+        name: session
+            .user()
+            .map_or_else(|| session.user_id().to_owned(), |u| u.display_name().to_owned()),
+        groups: session.groups().to_vec(),
+    })
+}
+
+/// A report only the group `admins` may read.
+#[server(client = porte::SessionClient, endpoint = "admin_report")]
+pub async fn admin_report() -> Result<String, porte::Error> {
+    let session = porte::require_group("admins").await?;
+    Ok(format!(
+        "{} admins report: all systems nominal.",
+        session.user().map_or("The", |u| u.display_name())
+    ))
+}
+
+/// Buttons that call the protected functions, and what came back.
+#[component]
+pub fn ServerSays() -> impl IntoView {
+    let who = Action::new(|_: &()| whoami());
+    let report = Action::new(|_: &()| admin_report());
+    view! {
+        <section class="card" aria-labelledby="server-title">
+            <h2 id="server-title">"Ask the server"</h2>
+            <div class="actions">
+                <button type="button" on:click=move |_| { who.dispatch(()); }>"Who am I?"</button>
+                <button type="button" on:click=move |_| { report.dispatch(()); }>"Admin report"</button>
+            </div>
+            {move || who.value().get().map(|r| match r {
+                Ok(w) => view! {
+                    <p data-field="whoami">{format!("You are {} ({} at {}); groups: {}", w.name, w.user_id, w.provider, w.groups.join(", "))}</p>
+                }.into_any(),
+                Err(e) => view! { <p class="error-description" data-field="whoami-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+            {move || report.value().get().map(|r| match r {
+                Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_any(),
+                Err(e) => view! { <p class="error-description" data-field="admin-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}

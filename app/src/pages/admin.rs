@@ -1,0 +1,23 @@
+//! `/admin`: only for the group `admins` — the route is guarded in the browser by
+//! `porte::in_group("admins")` (a `ProtectedRoute`), and its data by `require_group` on the server.
+
+use crate::components::admin_report;
+use leptos::prelude::*;
+
+/// `/admin`
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let report = LocalResource::new(admin_report);
+    view! {
+        <main class="page">
+            <h1>"Admin"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading the report…"</p> }>
+                {move || report.get().map(|r| match r {
+                    Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-description" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+            <p><a href="/">"Back"</a></p>
+        </main>
+    }
+}

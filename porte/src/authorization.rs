@@ -1,0 +1,234 @@
+//! What a login produces, as the browser sees it: the [`Authorization`] (token facts, user,
+//! provider, sealed token) and the events the app listens to. Nothing here is secret: the
+//! refresh token and the client secret stay inside [`SealedToken`] or on the server.
+
+use crate::{Error, ProviderId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The signed-in user: the fields Porte normalises, plus every field the provider sent.
+///
+/// Index it by field name like Flet's `page.auth.user["login"]`; missing fields read as `null`.
+///
+/// ```
+/// use porte::{ProviderId, UserProfile};
+/// let mut user = UserProfile::new(ProviderId::parse("github").unwrap(), "1001");
+/// user.fields.insert("login".into(), "alice".into());
+/// assert_eq!(user["login"], "alice");
+/// assert!(user["nope"].is_null());
+/// assert_eq!(user.display_name(), "1001");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserProfile {
+    /// The provider that signed the user in.
+    pub provider: ProviderId,
+    /// The provider's stable user id (`sub`, GitHub's numeric `id`, Entra's `oid`).
+    pub id: String,
+    /// Full name.
+    pub name: Option<String>,
+    /// Login name.
+    pub preferred_username: Option<String>,
+    /// E-mail address; only ever one the provider says is verified, when it says so at all.
+    pub email: Option<String>,
+    /// Whether the provider verified the e-mail address.
+    pub email_verified: Option<bool>,
+    /// Avatar URL.
+    pub picture: Option<String>,
+    /// Group names (fetched only with `fetch_groups`).
+    pub groups: Vec<String>,
+    /// The provider's own profile document, as received.
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+}
+
+impl UserProfile {
+    /// A profile with only the provider and the user id set.
+    pub fn new(provider: ProviderId, id: impl Into<String>) -> Self {
+        Self {
+            provider,
+            id: id.into(),
+            name: None,
+            preferred_username: None,
+            email: None,
+            email_verified: None,
+            picture: None,
+            groups: Vec::new(),
+            fields: Map::new(),
+        }
+    }
+
+    /// The best name to greet the user with: name, login, e-mail, then the id.
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.preferred_username.as_deref())
+            .or(self.email.as_deref())
+            .unwrap_or(&self.id)
+    }
+}
+
+impl std::ops::Index<&str> for UserProfile {
+    type Output = Value;
+    fn index(&self, field: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.fields.get(field).unwrap_or(&NULL)
+    }
+}
+
+/// The token as the page may see it: everything but the refresh token itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// The access token, for calling the provider's API from the browser if the app wants to.
+    pub access_token: String,
+    /// Usually `Bearer`.
+    pub token_type: String,
+    /// The scopes the provider granted (GitHub's comma list is split too).
+    pub scope: Vec<String>,
+    /// Lifetime in seconds at issue, when the provider said.
+    pub expires_in: Option<u64>,
+    /// Unix time the access token expires, when known.
+    pub expires_at: Option<u64>,
+    /// Whether a refresh token is held (inside the sealed token, never here).
+    pub has_refresh_token: bool,
+    /// The validated ID token's claims (OpenID providers only).
+    pub id_token_claims: Option<Map<String, Value>>,
+}
+
+/// The encrypted session token: provider, tokens (refresh token included) and user, sealed by
+/// the server. Only the server can open it; the browser stores it and sends it back.
+///
+/// ```
+/// use porte::SealedToken;
+/// let t = SealedToken::new("p1.abcd.xyz");
+/// assert_eq!(t.as_str(), "p1.abcd.xyz");
+/// assert_eq!(format!("{t:?}"), "SealedToken(p1.abcd…)");
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SealedToken(String);
+
+impl SealedToken {
+    /// Wraps a sealed token string (as stored by the browser).
+    pub fn new(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+
+    /// The token as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SealedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let head: String = self.0.chars().take(7).collect();
+        write!(f, "SealedToken({head}…)")
+    }
+}
+
+/// One provider's sign-in: Flet's `page.auth` (`token`, `user`, `provider`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Authorization {
+    /// Which provider, and its label.
+    pub provider: crate::ProviderInfo,
+    /// The token facts.
+    pub token: TokenInfo,
+    /// The user (absent when the login asked for `fetch_user: false`).
+    pub user: Option<UserProfile>,
+    /// The encrypted token to keep and send back to server functions.
+    pub sealed: SealedToken,
+}
+
+/// What `on_login` receives: an empty `error` means success (Flet's `LoginEvent`).
+///
+/// ```
+/// use porte::{Error, LoginEvent};
+/// assert!(LoginEvent::success(None).is_ok());
+/// let e = LoginEvent::failure(None, &Error::new("access_denied", Some("No".into())));
+/// assert_eq!((e.error.as_str(), e.error_description.as_deref()), ("access_denied", Some("No")));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginEvent {
+    /// The provider the login was for, when known.
+    pub provider: Option<ProviderId>,
+    /// Empty on success, else the error code.
+    pub error: String,
+    /// What went wrong, for people.
+    pub error_description: Option<String>,
+}
+
+impl LoginEvent {
+    /// A successful login.
+    pub fn success(provider: Option<ProviderId>) -> Self {
+        Self {
+            provider,
+            error: String::new(),
+            error_description: None,
+        }
+    }
+
+    /// A failed login.
+    pub fn failure(provider: Option<ProviderId>, e: &Error) -> Self {
+        Self {
+            provider,
+            error: e.error.to_string(),
+            error_description: e.description.clone(),
+        }
+    }
+
+    /// Whether the login succeeded.
+    pub fn is_ok(&self) -> bool {
+        self.error.is_empty()
+    }
+}
+
+/// What `on_logout` receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogoutEvent {
+    /// The provider signed out of.
+    pub provider: ProviderId,
+    /// Why, when the user did not ask for it (e.g. the provider revoked the grant).
+    pub reason: Option<String>,
+}
+
+/// What the page asks the server for when a login starts (the serialisable part of
+/// `LoginOptions`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// The provider.
+    pub provider: ProviderId,
+    /// Extra scopes for this login only.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// Fetch the user's profile (default true).
+    pub fetch_user: bool,
+    /// Fetch the user's groups (default false).
+    pub fetch_groups: bool,
+    /// A custom completion page body (HTML; scripts do not run in it).
+    pub complete_page_html: Option<String>,
+    /// Same-tab logins only: the same-origin path to land on afterwards.
+    pub return_to: Option<String>,
+}
+
+/// The result of one login flow, as the completion page hands it to the page that opened it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The `state` of the flow this result belongs to (absent when the request had none).
+    pub state: Option<String>,
+    /// The authorization, or why the login failed.
+    pub outcome: Result<Authorization, Error>,
+}
+
+/// The examples that were in this module's docs (its items are private).
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn example_3() {
+        use crate::{Completion, Error};
+        let c = Completion { state: Some("abc".into()),
+            outcome: Err(Error::new("access_denied", None)) };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Completion>(&json).unwrap(), c);
+    }
+}

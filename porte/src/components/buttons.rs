@@ -1,0 +1,140 @@
+//! The sign-in and sign-out buttons.
+
+use super::marks::ProviderMark;
+use crate::{use_providers, Auth, LoginOptions, ProviderId, ProviderInfo};
+use leptos::prelude::*;
+
+/// A "Continue with …" button with the provider's mark (`class="porte-login"`).
+///
+/// Inside a [`LoginButtons`] form (or any `<form method="post">` posting to Porte's `start`
+/// path) it also works before the wasm has loaded: a click then starts a same-tab sign-in
+/// through the server. Once hydrated, a click calls [`Auth::login`] with `options`. While a
+/// sign-in is pending, this button shows "Waiting for …" (a second click brings the sign-in
+/// window forward) and the other buttons are disabled.
+#[component]
+pub fn LoginButton(
+    /// The provider (from [`use_providers`]).
+    provider: ProviderInfo,
+    /// The options of the sign-in, read at each click (default: [`LoginOptions::default`]).
+    #[prop(optional, into)]
+    options: Option<Callback<ProviderId, LoginOptions>>,
+) -> impl IntoView {
+    let auth = Auth::expect();
+    let text = provider.button_text();
+    let ProviderInfo { id, label, brand } = provider;
+    let waiting = format!("Waiting for {label}…");
+    let this = id.clone();
+    let busy = Memo::new(move |_| auth.pending().with(|p| p.as_ref() == Some(&this)));
+    view! {
+        <button
+            type="submit"
+            name="provider"
+            value=id.to_string()
+            class="porte-login"
+            data-provider=id.to_string()
+            disabled=move || auth.pending().with(Option::is_some) && !busy.get()
+            aria-busy=move || busy.get().to_string()
+            on:click=move |ev| {
+                ev.prevent_default();
+                let chosen = options.map_or_else(LoginOptions::default, |o| o.run(id.clone()));
+                auth.login(id.clone(), chosen)
+            }
+        >
+            {move || if busy.get() {
+                view! { <span class="porte-spinner" aria-hidden="true"></span> }.into_any()
+            } else {
+                view! { <ProviderMark brand=brand.clone() /> }.into_any()
+            }}
+            {move || if busy.get() { waiting.clone() } else { text.clone() }}
+        </button>
+    }
+}
+
+/// A sign-in button for every configured provider not signed in yet, in a form that works
+/// before the wasm has loaded (`class="porte-providers"`).
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use porte::{LoginButtons, LoginOptions};
+/// view! { <LoginButtons options=|_| LoginOptions { remember_me: true, ..Default::default() } /> };
+/// ```
+#[component]
+pub fn LoginButtons(
+    /// The options of each sign-in, read at each click (default: [`LoginOptions::default`]).
+    #[prop(optional, into)]
+    options: Option<Callback<ProviderId, LoginOptions>>,
+    /// Shown when no provider is configured (default: a sentence saying so).
+    #[prop(optional, into)]
+    empty: Option<ViewFn>,
+) -> impl IntoView {
+    let auth = Auth::expect();
+    let providers = use_providers();
+    let options = options.unwrap_or_else(|| Callback::new(|_| LoginOptions::default()));
+    let signed_in = move |id: &ProviderId| {
+        auth.authorizations()
+            .with(|all| all.iter().any(|a| &a.provider.id == id))
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || providers.get().map(|found| match found {
+                Ok(p) if p.list.is_empty() => match empty.clone() {
+                    Some(v) => v.run(),
+                    None => view! { <p class="porte-muted">"No sign-in provider is configured."</p> }.into_any(),
+                },
+                Ok(p) => view! {
+                    <form class="porte-providers" method="post" action=p.start_path>
+                        {p.list.into_iter().map(|info| {
+                            let id = info.id.clone();
+                            view! {
+                                <Show when=move || !signed_in(&id)>
+                                    <LoginButton provider=info.clone() options />
+                                </Show>
+                            }
+                        }).collect_view()}
+                    </form>
+                }.into_any(),
+                Err(e) => view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Signs out of one provider, or of every provider (`class="porte-logout"`).
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use porte::LogoutButton;
+/// view! {
+///     <LogoutButton />
+///     <LogoutButton provider="github" everywhere=true>"Sign out of GitHub everywhere"</LogoutButton>
+/// };
+/// ```
+#[component]
+pub fn LogoutButton(
+    /// Only this provider (default: every signed-in provider).
+    #[prop(optional, into)]
+    provider: Option<String>,
+    /// Also end the provider's own session (RP-initiated logout), as [`Auth::logout_with`].
+    #[prop(optional)]
+    everywhere: bool,
+    /// The button's content (default: "Sign out").
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let auth = Auth::expect();
+    let label = children.map_or_else(|| "Sign out".into_any(), |c| c().into_any());
+    view! {
+        <button type="button" class="porte-logout" on:click=move |_| {
+            let ids: Vec<ProviderId> = match provider.as_deref().map(ProviderId::parse) {
+                Some(Ok(id)) => vec![id],
+                Some(Err(_)) => Vec::new(),
+                None => auth.authorizations().get_untracked().into_iter().map(|a| a.provider.id).collect(),
+            };
+            for id in ids {
+                auth.logout_with(&id, everywhere);
+            }
+        }>
+            {label}
+        </button>
+    }
+}

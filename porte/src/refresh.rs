@@ -1,0 +1,231 @@
+//! Access tokens refreshed before they expire by one leading tab for all tabs (so a rotating
+//! refresh token is never presented twice), and the calls that wait for a refresh.
+
+use crate::auth::Auth;
+use crate::browser_session::{clear_timer, now_ms, set_timer};
+use crate::server_fns::refresh_session;
+use crate::sync::{Shared, SyncMessage};
+use crate::{Authorization, Error, ErrorCode, ProviderId, SealedToken};
+use leptos::prelude::*;
+
+/// Refresh this long before the access token expires (at most a quarter of its lifetime).
+pub const DEFAULT_REFRESH_SKEW_SECS: u64 = 60;
+/// A refresh that failed for a passing reason is tried again after this long.
+const RETRY_MS: u32 = 5_000;
+/// How long a call waits for a refreshed token before it goes with what it has.
+const WAIT_FOR_REFRESH_MS: u32 = 15_000;
+
+/// Errors after which a refresh will never succeed: the session ends. The provider's
+/// `invalid_grant` (revoked, expired or reused refresh token) and client errors, and Porte's
+/// refusals of the session token itself.
+pub(crate) fn refresh_ends_session(code: &ErrorCode) -> bool {
+    code.ends_session()
+        || matches!(code, ErrorCode::UnknownProvider)
+        || matches!(
+            code.as_str(),
+            "invalid_grant" | "bad_refresh_token" | "invalid_client" | "unauthorized_client"
+        )
+}
+
+/// When to refresh a token that expires at `expires_at` (Unix seconds) and lived `expires_in`
+/// seconds: `skew` seconds before, at most a quarter of its lifetime before, never in the past.
+/// Milliseconds from `now_ms`; `None` when it does not expire.
+pub(crate) fn refresh_due_ms(
+    expires_at: Option<u64>,
+    expires_in: Option<u64>,
+    skew_secs: u64,
+    now_ms: f64,
+) -> Option<u32> {
+    let at = expires_at?;
+    let skew = skew_secs.min(expires_in.unwrap_or(0) / 4);
+    let due = at.saturating_sub(skew) as f64 * 1000.0 - now_ms;
+    Some(due.clamp(0.0, u32::MAX as f64) as u32)
+}
+
+/// Whether the token of `a` has expired at `now_ms` and can be refreshed.
+fn needs_refresh(a: &Authorization, now_ms: f64) -> bool {
+    a.token.has_refresh_token
+        && a.token
+            .expires_at
+            .is_some_and(|at| (at as f64) * 1000.0 <= now_ms)
+}
+
+impl Auth {
+    /// Refreshes `provider`'s access token now: in this tab when it leads, else the leader is
+    /// asked to (the result reaches every tab).
+    pub fn refresh(&self, provider: &ProviderId) {
+        if self.sync.with_value(|s| s.leader) {
+            self.refresh_now(provider.clone());
+        } else {
+            self.post(&SyncMessage::RefreshRequest {
+                provider: provider.clone(),
+            });
+        }
+    }
+
+    /// Asks for a refresh of `provider` and waits for the new token (from whichever tab leads),
+    /// or for the session to end; gives up after 15 s.
+    pub(crate) async fn refreshed(self, provider: &ProviderId) -> Result<SealedToken, Error> {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        let known = self.authorization(provider).is_some();
+        if !known {
+            return Err(Error::new(ErrorCode::NotSignedIn, None));
+        }
+        self.sync
+            .update_value(|s| s.waiters.entry(provider.clone()).or_default().push(tx));
+        let id = provider.clone();
+        set_timer(WAIT_FOR_REFRESH_MS, move || {
+            // Dropping the senders ends the wait.
+            self.sync.update_value(|s| {
+                s.waiters.remove(&id);
+            });
+        });
+        self.refresh(provider);
+        rx.await
+            .unwrap_or_else(|_| Err(Error::new(ErrorCode::TokenExpired, None)))
+    }
+
+    /// The sessions to send with a server-function call: every current one, after waiting for
+    /// the refresh of those whose access token has expired (a laptop that slept, a tab whose
+    /// timers were throttled).
+    pub(crate) async fn sessions_for_call(self) -> Vec<(ProviderId, SealedToken)> {
+        let now = now_ms();
+        let stale: Vec<ProviderId> = self
+            .authorizations
+            .get_untracked()
+            .iter()
+            .filter(|a| needs_refresh(a, now))
+            .map(|a| a.provider.id.clone())
+            .collect();
+        for provider in stale {
+            let _ = self.refreshed(&provider).await;
+        }
+        self.sessions()
+    }
+
+    /// The current sessions' tokens.
+    pub(crate) fn sessions(self) -> Vec<(ProviderId, SealedToken)> {
+        self.authorizations
+            .get_untracked()
+            .into_iter()
+            .map(|a| (a.provider.id, a.sealed))
+            .collect()
+    }
+
+    /// (Leader) schedules the refresh of `a`'s access token.
+    pub(crate) fn schedule(self, a: &Authorization) {
+        let (leader, skew) = self.sync.with_value(|s| (s.leader, s.skew_secs));
+        if !leader || !a.token.has_refresh_token {
+            return;
+        }
+        let Some(due_ms) = refresh_due_ms(a.token.expires_at, a.token.expires_in, skew, now_ms())
+        else {
+            return;
+        };
+        let id = a.provider.id.clone();
+        let timer = set_timer(due_ms, {
+            let id = id.clone();
+            move || self.refresh_now(id)
+        });
+        self.sync.update_value(|s| {
+            if let Some(old) = s.timers.remove(&id) {
+                clear_timer(old);
+            }
+            if let Some(t) = timer {
+                s.timers.insert(id, t);
+            }
+        });
+    }
+
+    pub(crate) fn refresh_now(self, provider: ProviderId) {
+        let Some(a) = self.authorization(&provider) else {
+            return;
+        };
+        let busy = self
+            .sync
+            .try_update_value(|s| !s.refreshing.insert(provider.clone()));
+        if busy != Some(false) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let result = refresh_session(a.sealed).await;
+            self.sync.update_value(|s| {
+                s.refreshing.remove(&provider);
+            });
+            match result {
+                Ok(fresh) => {
+                    leptos::logging::log!("porte: refreshed {provider}");
+                    let remember = self.sync.with_value(|s| s.remembered.contains(&provider));
+                    let session = Shared {
+                        authorization: fresh.clone(),
+                        remember,
+                    };
+                    self.post(&SyncMessage::Refreshed { session });
+                    self.replace(fresh);
+                }
+                Err(e) if refresh_ends_session(&e.error) => {
+                    let reason = format!("The session with {provider} ended: {e}");
+                    self.end(&provider, Some(reason), true);
+                }
+                Err(e) => {
+                    leptos::logging::warn!("porte: refresh of {provider} failed, retrying: {e}");
+                    let timer = set_timer(RETRY_MS, {
+                        let provider = provider.clone();
+                        move || self.refresh_now(provider)
+                    });
+                    self.sync.update_value(|s| {
+                        if let Some(t) = timer {
+                            s.timers.insert(provider, t);
+                        }
+                    });
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_is_due_a_skew_before_expiry_capped_at_a_quarter_of_the_lifetime() {
+        let now = 1_000_000.0; // ms
+        // Expires in 3600 s, skew 60 s: due in 3540 s.
+        assert_eq!(refresh_due_ms(Some(1000 + 3600), Some(3600), 60, now), Some(3_540_000));
+        // A 5 s token: a quarter of its life (1 s) before it expires, not 60 s.
+        assert_eq!(refresh_due_ms(Some(1005), Some(5), 60, now), Some(4_000));
+        // Already past due: now, never negative.
+        assert_eq!(refresh_due_ms(Some(900), Some(60), 60, now), Some(0));
+        // No expiry: nothing to schedule; unknown lifetime: no skew.
+        assert_eq!(refresh_due_ms(None, Some(60), 60, now), None);
+        assert_eq!(refresh_due_ms(Some(1010), None, 60, now), Some(10_000));
+        // Far future: clamped, no overflow.
+        assert_eq!(refresh_due_ms(Some(u64::MAX), None, 0, now), Some(u32::MAX));
+    }
+
+    #[test]
+    fn only_lasting_failures_end_a_session() {
+        for code in [
+            "invalid_grant",
+            "invalid_session",
+            "session_expired",
+            "session_ended",
+            "bad_refresh_token",
+            "invalid_client",
+            "unauthorized_client",
+            "unknown_provider",
+        ] {
+            assert!(refresh_ends_session(&ErrorCode::from(code)), "{code}");
+        }
+        for code in [
+            "provider_timeout",
+            "provider_unavailable",
+            "token_exchange_failed",
+            "server_error",
+            "temporarily_unavailable",
+        ] {
+            assert!(!refresh_ends_session(&ErrorCode::from(code)), "{code}");
+        }
+    }
+}

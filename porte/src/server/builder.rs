@@ -1,0 +1,319 @@
+//! [`PorteBuilder`]: configuration in code first, the environment second (Auth.js's way). Every
+//! setting given to the builder wins; what it leaves unset comes from `PORTE_…` variables (when
+//! [`PorteBuilder::from_env`] was called), then from the default.
+
+use super::config::{app_secret, check_url, AppSecret, ConfigError, Vars};
+use super::providers::{self, ProviderSpec};
+use super::Porte;
+use std::time::Duration;
+use url::Url;
+
+/// The origin used when none is configured.
+pub const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
+/// Where Porte's endpoints live when no base path is configured.
+pub const DEFAULT_BASE_PATH: &str = "/api/oauth";
+/// Where the app's server functions live when no prefix is configured (leptos' default).
+pub const DEFAULT_SERVER_FN_PREFIX: &str = "/api";
+/// How long a login, refresh or logout may wait for the provider by default.
+pub const DEFAULT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Settings as read from the environment: `(variable, older name still honoured)`.
+const ORIGIN: (&str, &str) = ("PORTE_ORIGIN", "APP_ORIGIN");
+const SECRET: (&str, &str) = ("PORTE_SECRET_KEY", "APP_SECRET_KEY");
+const PREVIOUS: (&str, &str) = ("PORTE_PREVIOUS_SECRET_KEYS", "APP_PREVIOUS_SECRET_KEYS");
+const ENV: (&str, &str) = ("PORTE_ENV", "APP_ENV");
+const TIMEOUT: (&str, &str) = ("PORTE_PROVIDER_TIMEOUT_SECS", "APP_PROVIDER_TIMEOUT_SECS");
+const BASE_PATH: &str = "PORTE_BASE_PATH";
+const SERVER_FN_PREFIX: &str = "PORTE_SERVER_FN_PREFIX";
+const HOME_PATH: &str = "PORTE_HOME_PATH";
+
+/// Builds a [`Porte`]: providers, the app's public origin, the secret key, and the paths.
+///
+/// ```
+/// use porte::{providers, Porte};
+/// let porte = Porte::builder()
+///     .origin("https://app.example")
+///     .secret_key("a long random secret of at least 32 bytes!")
+///     .provider(providers::github("Iv1.client-id", "client-secret"))
+///     .provider(providers::openid("sso", "https://sso.example/realms/main", "app", "s3cret")?)
+///     .build()?;
+/// assert_eq!(porte.redirect_uri(), "https://app.example/api/oauth/redirect");
+/// assert_eq!(porte.providers().len(), 2);
+/// # Ok::<(), porte::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct PorteBuilder {
+    env: Option<Vars>,
+    origin: Option<String>,
+    secret: Option<String>,
+    previous_secrets: Vec<String>,
+    production: Option<bool>,
+    providers: Vec<ProviderSpec>,
+    provider_timeout: Option<Duration>,
+    base_path: Option<String>,
+    server_fn_prefix: Option<String>,
+    home_path: Option<String>,
+}
+
+impl PorteBuilder {
+    /// Reads the process environment for every setting left unset in code, and adds the
+    /// providers configured there (`GITHUB_CLIENT_ID`, `OIDC_<NAME>_ISSUER`, … — see the README).
+    pub fn from_env(self) -> Self {
+        self.from_vars(std::env::vars())
+    }
+
+    /// [`PorteBuilder::from_env`] with the given variables instead of the process environment.
+    pub fn from_vars(mut self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.env = Some(Vars::new(vars));
+        self
+    }
+
+    /// The app's public origin, `scheme://host[:port]` (`PORTE_ORIGIN`; default
+    /// `http://127.0.0.1:3000`). Redirect URIs are built from it; `https` makes cookies `Secure`.
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// The secret key (`PORTE_SECRET_KEY`, at least 32 bytes): seals session tokens and the
+    /// login-flow cookies. Every instance of the app must share it. Without one, development
+    /// runs get a random key per process, and production refuses to start.
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.secret = Some(key.into());
+        self
+    }
+
+    /// A key used before the current one (`PORTE_PREVIOUS_SECRET_KEYS`, comma-separated): session
+    /// tokens it sealed still open, so a key rotation signs nobody out.
+    pub fn previous_secret_key(mut self, key: impl Into<String>) -> Self {
+        self.previous_secrets.push(key.into());
+        self
+    }
+
+    /// Production (`PORTE_ENV=production`, the default in release builds) requires a secret key;
+    /// development (`PORTE_ENV=development`, the default in debug builds) does not.
+    pub fn production(mut self, production: bool) -> Self {
+        self.production = Some(production);
+        self
+    }
+
+    /// Adds a provider (see [`providers`](crate::providers)). Ids must be unique, also among
+    /// the providers configured in the environment.
+    pub fn provider(mut self, provider: ProviderSpec) -> Self {
+        self.providers.push(provider);
+        self
+    }
+
+    /// The longest a login step, refresh or revocation waits for a provider
+    /// (`PORTE_PROVIDER_TIMEOUT_SECS`, 1–120 s; default 10 s).
+    pub fn provider_timeout(mut self, timeout: Duration) -> Self {
+        self.provider_timeout = Some(timeout);
+        self
+    }
+
+    /// Where Porte's endpoints live (`PORTE_BASE_PATH`; default `/api/oauth`): the redirect URI
+    /// is `<origin><base>/redirect`, the post-logout URI `<origin><base>/logged-out`.
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = Some(path.into());
+        self
+    }
+
+    /// Where the app's server functions live (`PORTE_SERVER_FN_PREFIX`; default `/api`, leptos'
+    /// default): non-GET calls under it from another site are refused, and errors carried as
+    /// Porte [`Error`](crate::Error)s get their HTTP status.
+    pub fn server_fn_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.server_fn_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Where the browser lands after a sign-in started without the wasm, or after the provider's
+    /// logout (`PORTE_HOME_PATH`; default `/`).
+    pub fn home_path(mut self, path: impl Into<String>) -> Self {
+        self.home_path = Some(path.into());
+        self
+    }
+
+    /// Checks every setting and builds the [`Porte`]; the error names the setting that is wrong.
+    pub fn build(self) -> Result<Porte, ConfigError> {
+        Porte::new(self.into_config()?)
+    }
+
+    pub(crate) fn into_config(self) -> Result<Config, ConfigError> {
+        let env = self.env.unwrap_or_default();
+        let mut legacy = Vec::new();
+        let mut read = |(name, old): (&'static str, &'static str)| match env.get(name) {
+            Some(v) => Some((name, v.to_owned())),
+            None => env.get(old).map(|v| {
+                legacy.push((old, name));
+                (old, v.to_owned())
+            }),
+        };
+        let origin = match self.origin {
+            Some(o) => parse_origin("origin", &o)?,
+            None => match read(ORIGIN) {
+                Some((name, o)) => parse_origin(name, &o)?,
+                None => parse_origin("origin", DEFAULT_ORIGIN)?,
+            },
+        };
+        let production = match (self.production, read(ENV)) {
+            (Some(p), _) => p,
+            (None, None) => !cfg!(debug_assertions),
+            (None, Some((_, v))) if v == "production" => true,
+            (None, Some((_, v))) if v == "development" => false,
+            (None, Some((name, _))) => return Err(invalid(name, "expected production or development")),
+        };
+        let secret = match (self.secret, read(SECRET)) {
+            (Some(k), _) => Some(app_secret("secret_key", &k)?),
+            (None, Some((name, k))) => Some(app_secret(name, &k)?),
+            (None, None) => None,
+        };
+        if secret.is_none() && production {
+            return Err(invalid(
+                SECRET.0,
+                "required in production: at least 32 random bytes (PORTE_ENV=development \
+                 generates a throw-away key)",
+            ));
+        }
+        let mut previous_secrets = self
+            .previous_secrets
+            .iter()
+            .map(|k| app_secret("previous_secret_key", k))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some((name, list)) = read(PREVIOUS) {
+            for k in list.split([',', ' ']).filter(|k| !k.is_empty()) {
+                previous_secrets.push(app_secret(name, k)?);
+            }
+        }
+        let provider_timeout = match (self.provider_timeout, read(TIMEOUT)) {
+            (Some(t), _) => check_timeout("provider_timeout", t)?,
+            (None, Some((name, raw))) => match raw.parse::<u64>() {
+                Ok(secs) => check_timeout(name, Duration::from_secs(secs))?,
+                Err(_) => return Err(invalid(name, &format!("expected whole seconds from 1 to 120, got {raw:?}"))),
+            },
+            (None, None) => DEFAULT_PROVIDER_TIMEOUT,
+        };
+        let path = |code: Option<String>, var: &'static str, default: &str| match code {
+            Some(p) => parse_path(var, &p),
+            None => parse_path(var, env.get(var).unwrap_or(default)),
+        };
+        let base_path = path(self.base_path, BASE_PATH, DEFAULT_BASE_PATH)?;
+        let server_fn_prefix = path(self.server_fn_prefix, SERVER_FN_PREFIX, DEFAULT_SERVER_FN_PREFIX)?;
+        let home_path = path(self.home_path, HOME_PATH, "/")?;
+        let mut specs = self.providers;
+        specs.extend(providers::from_vars(&env)?);
+        providers::check_unique(&specs)?;
+        Ok(Config {
+            origin,
+            secret,
+            previous_secrets,
+            providers: specs,
+            provider_timeout,
+            base_path,
+            server_fn_prefix,
+            home_path,
+            legacy_names: legacy,
+        })
+    }
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    /// The app's public origin, e.g. `http://127.0.0.1:3000`.
+    pub origin: Url,
+    /// Seals new session tokens and cookies (none: a random key for this process).
+    pub secret: Option<AppSecret>,
+    /// Still open session tokens sealed before a key rotation.
+    pub previous_secrets: Vec<AppSecret>,
+    /// Configured providers.
+    pub providers: Vec<ProviderSpec>,
+    /// The longest an exchange with a provider may take.
+    pub provider_timeout: Duration,
+    /// Where Porte's endpoints live, e.g. `/api/oauth`.
+    pub base_path: String,
+    /// Where the app's server functions live, e.g. `/api`.
+    pub server_fn_prefix: String,
+    /// Where the browser lands after a login without the wasm or a provider logout.
+    pub home_path: String,
+    /// `(older name used, its replacement)`, for a warning at start-up.
+    pub legacy_names: Vec<(&'static str, &'static str)>,
+}
+
+impl Config {
+    /// Reads only the given variables (tests).
+    #[cfg(test)]
+    pub(crate) fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        PorteBuilder::default().from_vars(vars).into_config()
+    }
+
+    /// `<origin><base>/redirect`, registered with every provider.
+    pub fn redirect_uri(&self) -> String {
+        format!("{}{}", self.origin_text(), self.path("redirect"))
+    }
+
+    /// `<origin><base>/logged-out`, registered with providers that have RP-initiated logout.
+    pub fn post_logout_uri(&self) -> String {
+        format!("{}{}", self.origin_text(), self.path("logged-out"))
+    }
+
+    /// `<base>/<name>`.
+    pub fn path(&self, name: &str) -> String {
+        format!("{}/{name}", self.base_path.trim_end_matches('/'))
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn origin_text(&self) -> String {
+        self.origin.origin().ascii_serialization()
+    }
+
+    /// Whether cookies must be `Secure` (the app is served over https).
+    pub fn is_https(&self) -> bool {
+        self.origin.scheme() == "https"
+    }
+}
+
+fn invalid(name: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn check_timeout(name: &str, t: Duration) -> Result<Duration, ConfigError> {
+    if (1..=120).contains(&t.as_secs()) && t.subsec_nanos() == 0 {
+        Ok(t)
+    } else {
+        Err(invalid(name, &format!("expected whole seconds from 1 to 120, got {t:?}")))
+    }
+}
+
+fn parse_origin(name: &str, raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|e| invalid(name, &e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(name, "expected http(s)://host[:port]"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(name, "an origin has no path, query or fragment"));
+    }
+    check_url(name, raw)?;
+    Ok(url)
+}
+
+/// `/` or `/a/b` (no trailing slash, no query, plain path characters).
+fn parse_path(name: &str, raw: &str) -> Result<String, ConfigError> {
+    let trimmed = if raw.len() > 1 { raw.trim_end_matches('/') } else { raw };
+    let plain = trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
+    if !trimmed.starts_with('/') || trimmed.starts_with("//") || !plain || trimmed.contains("..") {
+        return Err(invalid(name, &format!("expected a path such as /api/oauth, got {raw:?}")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

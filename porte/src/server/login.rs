@@ -1,0 +1,500 @@
+//! One configured provider at run time: its spec and (for OpenID providers) the cached
+//! discovery. Starts authorization requests and completes them: code exchange, ID token
+//! validation, user and groups.
+
+use super::discovery::{Discovered, DiscoveryCache};
+use super::error::AuthError;
+use super::flow_cookie::{unix_now, PendingLogin};
+use super::id_token::{self, IdTokenError};
+use super::profile::{fetch_groups, fetch_user};
+use super::providers::{Endpoints, ProviderSpec, Revocation};
+use super::redirect::RedirectQuery;
+use super::session::SessionData;
+use super::token::{self, OAuthClient};
+use crate::LoginRequest;
+use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
+use std::sync::Arc;
+
+/// At most this many extra scopes per login, each at most this long.
+const MAX_EXTRA_SCOPES: usize = 32;
+const MAX_SCOPE_LEN: usize = 256;
+
+/// A provider's endpoints for one request.
+pub struct Resolved {
+    /// Authorization endpoint.
+    pub authorization: String,
+    /// Token endpoint.
+    pub token: String,
+    /// Userinfo endpoint.
+    pub userinfo: Option<String>,
+    /// RFC 7009 revocation endpoint.
+    pub revocation: Option<String>,
+    /// The discovery document and keys (OpenID providers).
+    pub discovered: Option<Arc<Discovered>>,
+}
+
+/// A configured provider.
+pub struct Provider {
+    /// What the provider is.
+    pub spec: ProviderSpec,
+    discovery: Option<DiscoveryCache>,
+}
+
+impl Provider {
+    /// Wraps a spec; discovery happens on first use.
+    pub fn new(spec: ProviderSpec) -> Self {
+        let discovery = match &spec.endpoints {
+            Endpoints::Discovery {
+                issuer,
+                issuer_rule,
+            } => Some(DiscoveryCache::new(
+                spec.id.clone(),
+                issuer.clone(),
+                issuer_rule.clone(),
+            )),
+            Endpoints::Explicit { .. } => None,
+        };
+        Self { spec, discovery }
+    }
+
+    /// The provider as the sign-in buttons show it.
+    pub fn info(&self) -> crate::ProviderInfo {
+        crate::ProviderInfo {
+            id: self.spec.id.clone(),
+            label: self.spec.label.clone(),
+            brand: self.spec.brand.to_owned(),
+        }
+    }
+
+    /// Whether the provider can end its own session (RP-initiated logout).
+    pub fn has_provider_logout(&self) -> bool {
+        !matches!(self.spec.logout, super::providers::Logout::None)
+    }
+
+    /// The endpoints (discovering them if needed).
+    pub async fn resolve(&self, http: &reqwest::Client) -> Result<Resolved, AuthError> {
+        match (&self.spec.endpoints, &self.discovery) {
+            (
+                Endpoints::Explicit {
+                    authorization,
+                    token,
+                    userinfo,
+                    revocation,
+                },
+                _,
+            ) => Ok(Resolved {
+                authorization: authorization.clone(),
+                token: token.clone(),
+                userinfo: userinfo.clone(),
+                revocation: revocation.clone(),
+                discovered: None,
+            }),
+            (Endpoints::Discovery { .. }, Some(cache)) => {
+                let d = cache.get(http).await?;
+                Ok(Resolved {
+                    authorization: d.doc.authorization_endpoint.clone(),
+                    token: d.doc.token_endpoint.clone(),
+                    userinfo: d.doc.userinfo_endpoint.clone(),
+                    revocation: d.doc.revocation_endpoint.clone(),
+                    discovered: Some(d),
+                })
+            }
+            (Endpoints::Discovery { .. }, None) => unreachable!("built in Provider::new"),
+        }
+    }
+
+    /// The authorization URL for `request`, and the flow to keep in the cookie.
+    pub async fn start(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        request: &LoginRequest,
+        return_to: Option<String>,
+    ) -> Result<(String, PendingLogin), AuthError> {
+        let scopes = self.scopes_for(request)?;
+        let resolved = self.resolve(http).await?;
+        let client = self.client(&resolved, redirect_uri)?;
+        let mut auth = client.authorize_url(CsrfToken::new_random);
+        for scope in &scopes {
+            auth = auth.add_scope(Scope::new(scope.clone()));
+        }
+        let mut flow = PendingLogin::new(self.spec.id.clone(), "");
+        if resolved.discovered.is_some() {
+            let nonce = CsrfToken::new_random().secret().clone();
+            auth = auth.add_extra_param("nonce", nonce.clone());
+            flow.nonce = Some(nonce);
+        }
+        if self.spec.pkce {
+            let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+            auth = auth.set_pkce_challenge(challenge);
+            flow.pkce_verifier = Some(verifier.secret().clone());
+        }
+        for (k, v) in &self.spec.auth_params {
+            auth = auth.add_extra_param(k.clone(), v.clone());
+        }
+        let has_prompt = self.spec.auth_params.iter().any(|(k, _)| k == "prompt");
+        if self.spec.consent_for_offline
+            && !has_prompt
+            && scopes.iter().any(|s| s == "offline_access")
+        {
+            auth = auth.add_extra_param("prompt", "consent");
+        }
+        let (url, state) = auth.url();
+        flow.state = state.secret().clone();
+        flow.fetch_user = request.fetch_user;
+        flow.fetch_groups = request.fetch_groups;
+        flow.return_to = return_to;
+        flow.complete_page_html = request.complete_page_html.clone();
+        Ok((url.to_string(), flow))
+    }
+
+    /// Completes the flow: RFC 9207 `iss`, the provider's error, the code exchange, the ID
+    /// token, then the user and groups.
+    pub async fn finish(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        query: &RedirectQuery,
+        flow: &PendingLogin,
+    ) -> Result<SessionData, AuthError> {
+        let resolved = self.resolve(http).await?;
+        if let Some(d) = &resolved.discovered {
+            check_response_issuer(d, query.iss.as_deref())?;
+        }
+        if let Some(error) = &query.error {
+            return Err(AuthError::Provider {
+                error: error.clone(),
+                description: query.error_description.clone(),
+            });
+        }
+        let code = query.code.as_deref().ok_or(AuthError::MissingCode)?;
+        let client = self.client(&resolved, redirect_uri)?;
+        let tokens =
+            token::exchange_code(http, &client, code, flow.pkce_verifier.as_deref()).await?;
+        let claims = match (&resolved.discovered, &tokens.id_token) {
+            (Some(d), Some(raw)) => Some(
+                self.verify_id_token(http, d, raw, flow.nonce.as_deref())
+                    .await?,
+            ),
+            (Some(_), None) => {
+                return Err(AuthError::IdToken(
+                    "the token response has no id_token".into(),
+                ))
+            }
+            (None, _) => None,
+        };
+        let user = if flow.fetch_user {
+            let access = &tokens.access_token;
+            let mut user = fetch_user(
+                http,
+                &self.spec,
+                resolved.userinfo.as_deref(),
+                access,
+                claims.as_ref(),
+            )
+            .await?;
+            if flow.fetch_groups {
+                user.groups =
+                    fetch_groups(http, &self.spec, access, &user, claims.as_ref()).await?;
+            }
+            Some(user)
+        } else {
+            None
+        };
+        Ok(SessionData {
+            provider: self.spec.id.clone(),
+            token: tokens,
+            id_token_claims: claims,
+            user,
+            issued_at: unix_now() as u64,
+        })
+    }
+
+    /// Refreshes the session's access token. A new ID token, if any, is validated (no nonce: it
+    /// is not sent on refresh, OpenID Core §12.2) and replaces the claims.
+    pub async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        data: &SessionData,
+    ) -> Result<SessionData, AuthError> {
+        let refresh_token =
+            data.token
+                .refresh_token
+                .as_deref()
+                .ok_or_else(|| AuthError::Provider {
+                    error: "invalid_grant".into(),
+                    description: Some("This sign-in has no refresh token.".into()),
+                })?;
+        let resolved = self.resolve(http).await?;
+        let client = self.client(&resolved, redirect_uri)?;
+        let mut token = token::refresh(http, &client, refresh_token).await?;
+        let claims = match (&resolved.discovered, &token.id_token) {
+            (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
+                Some(self.verify_id_token(http, d, raw, None).await?)
+            }
+            _ => data.id_token_claims.clone(),
+        };
+        token.id_token = token.id_token.or_else(|| data.token.id_token.clone());
+        Ok(SessionData {
+            token,
+            id_token_claims: claims,
+            ..data.clone()
+        })
+    }
+
+    /// Revokes the session's tokens at the provider (best effort: the error is for the log).
+    pub async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        data: &SessionData,
+    ) -> Result<(), String> {
+        let resolved = self.resolve(http).await.map_err(|e| e.to_string())?;
+        match &self.spec.revocation {
+            Revocation::Rfc7009 => {
+                let Some(url) = resolved.revocation.as_deref() else {
+                    return Ok(());
+                };
+                let client = self
+                    .client(&resolved, redirect_uri)
+                    .map_err(|e| e.to_string())?;
+                token::revoke(http, client, &self.spec.client_secret, url, &data.token).await
+            }
+            Revocation::GitHubApplicationToken { url } => {
+                let response = http
+                    .delete(url)
+                    .basic_auth(&self.spec.client_id, Some(self.spec.client_secret.expose()))
+                    .json(&serde_json::json!({ "access_token": data.token.access_token }))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match response.status().as_u16() {
+                    204 | 404 => Ok(()),
+                    other => Err(format!("token deletion answered HTTP {other}")),
+                }
+            }
+        }
+    }
+
+    /// Verifies an ID token; a key id we do not know makes us fetch the JWKS again, once.
+    async fn verify_id_token(
+        &self,
+        http: &reqwest::Client,
+        discovered: &Arc<Discovered>,
+        raw: &str,
+        nonce: Option<&str>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, AuthError> {
+        let Endpoints::Discovery { issuer_rule, .. } = &self.spec.endpoints else {
+            return Err(AuthError::IdToken("not an OpenID provider".into()));
+        };
+        let verify = |keys: &Discovered| {
+            id_token::verify(raw, keys, issuer_rule, &self.spec.client_id, nonce)
+        };
+        match verify(discovered) {
+            Err(IdTokenError::UnknownKey(_)) => {
+                let cache = self
+                    .discovery
+                    .as_ref()
+                    .expect("OpenID providers have a cache");
+                let fresh = cache.refresh_keys(http, discovered).await?;
+                verify(&fresh).map_err(|e| AuthError::IdToken(e.to_string()))
+            }
+            other => other.map_err(|e| AuthError::IdToken(e.to_string())),
+        }
+    }
+
+    /// The scopes of one login: the provider's, the user's and groups' when fetched, then the
+    /// login's extra scopes (checked: RFC 6749 §3.3 characters only), without duplicates.
+    pub fn scopes_for(&self, request: &LoginRequest) -> Result<Vec<String>, AuthError> {
+        if request.scope.len() > MAX_EXTRA_SCOPES {
+            return Err(AuthError::InvalidRequest(format!(
+                "at most {MAX_EXTRA_SCOPES} extra scopes"
+            )));
+        }
+        for s in &request.scope {
+            let ok = !s.is_empty()
+                && s.len() <= MAX_SCOPE_LEN
+                && s.bytes()
+                    .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+            if !ok {
+                return Err(AuthError::InvalidRequest(format!("invalid scope {s:?}")));
+            }
+        }
+        let spec = &self.spec.scopes;
+        let mut all: Vec<String> = Vec::new();
+        if matches!(self.spec.endpoints, Endpoints::Discovery { .. }) {
+            all.push("openid".into());
+        }
+        let chosen = spec
+            .base
+            .iter()
+            .chain(spec.user.iter().filter(|_| request.fetch_user))
+            .chain(spec.groups.iter().filter(|_| request.fetch_groups))
+            .chain(request.scope.iter());
+        for s in chosen {
+            if !all.contains(s) {
+                all.push(s.clone());
+            }
+        }
+        Ok(all)
+    }
+
+    fn client(&self, resolved: &Resolved, redirect_uri: &str) -> Result<OAuthClient, AuthError> {
+        token::client(
+            &self.spec.client_id,
+            &self.spec.client_secret,
+            self.spec.client_auth,
+            &resolved.authorization,
+            &resolved.token,
+            redirect_uri,
+        )
+    }
+}
+
+/// RFC 9207: an `iss` in the authorization response must be this provider's issuer, and must be
+/// present when discovery says the provider sends it. Checked before the code is used.
+pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), AuthError> {
+    let expected = d.doc.issuer.as_str();
+    match iss {
+        Some(got) if got != expected => Err(AuthError::IssuerMismatch {
+            expected: expected.to_owned(),
+            got: got.to_owned(),
+        }),
+        None if d.doc.authorization_response_iss_parameter_supported => {
+            Err(AuthError::IssuerMissing)
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::discovery::DiscoveryDocument;
+    use crate::server::builder::Config;
+    use crate::server::Porte;
+    use crate::ProviderId;
+
+    fn discovered(iss_supported: Option<bool>) -> Discovered {
+        let mut doc = serde_json::json!({
+            "issuer": "https://idp.example.test",
+            "authorization_endpoint": "https://idp.example.test/auth",
+            "token_endpoint": "https://idp.example.test/token",
+            "jwks_uri": "https://idp.example.test/jwks",
+        });
+        if let Some(flag) = iss_supported {
+            doc["authorization_response_iss_parameter_supported"] = flag.into();
+        }
+        let doc: DiscoveryDocument = serde_json::from_value(doc).unwrap();
+        Discovered::new(doc, serde_json::from_str(r#"{"keys":[]}"#).unwrap())
+    }
+
+    #[test]
+    fn rfc9207_iss_matrix() {
+        let right = Some("https://idp.example.test");
+        let wrong = Some("https://other.example.test");
+        let trailing_slash = Some("https://idp.example.test/");
+        for advertised in [None, Some(false), Some(true)] {
+            let d = discovered(advertised);
+            let check = |iss| check_response_issuer(&d, iss);
+            assert_eq!(check(right), Ok(()));
+            assert!(matches!(
+                check(wrong),
+                Err(AuthError::IssuerMismatch { .. })
+            ));
+            assert!(matches!(
+                check(trailing_slash),
+                Err(AuthError::IssuerMismatch { .. })
+            ));
+            if advertised == Some(true) {
+                assert_eq!(check(None), Err(AuthError::IssuerMissing));
+            } else {
+                assert_eq!(
+                    check(None),
+                    Ok(()),
+                    "not advertised: a missing iss is allowed"
+                );
+            }
+        }
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn request(provider: &str, scope: &[&str], groups: bool) -> LoginRequest {
+        LoginRequest {
+            provider: ProviderId::parse(provider).unwrap(),
+            scope: scope.iter().map(|s| s.to_string()).collect(),
+            fetch_user: true,
+            fetch_groups: groups,
+            complete_page_html: None,
+            return_to: None,
+        }
+    }
+
+    #[test]
+    fn scopes_combine_base_user_groups_and_extra_without_duplicates() {
+        let config = Config::from_vars(vars(&[
+            ("GITHUB_CLIENT_ID", "id"),
+            ("GITHUB_CLIENT_SECRET", "secret"),
+        ]))
+        .unwrap();
+        let github = Provider::new(config.providers[0].clone());
+        let scopes = github.scopes_for(&request("github", &["public_repo", "user:email"], true));
+        assert_eq!(
+            scopes.unwrap(),
+            ["read:user", "user:email", "read:org", "public_repo"]
+        );
+        let plain = github.scopes_for(&request("github", &[], false)).unwrap();
+        assert_eq!(plain, ["read:user", "user:email"]);
+        for bad in ["a b", "x\"y", "back\\slash", ""] {
+            assert!(
+                matches!(
+                    github.scopes_for(&request("github", &[bad], false)),
+                    Err(AuthError::InvalidRequest(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_provider_is_a_clear_error_not_a_panic() {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+        let config = Config::from_vars(vars(&[
+            ("OIDC_DOWN_ISSUER", "http://127.0.0.1:9"),
+            ("OIDC_DOWN_CLIENT_ID", "id"),
+            ("OIDC_DOWN_CLIENT_SECRET", "secret"),
+        ]))
+        .unwrap();
+        let auth = Porte::new(config).unwrap();
+        let err = auth
+            .start_login(&request("down", &[], false))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthError::Discovery { .. }), "{err:?}");
+        assert_eq!(
+            crate::Error::from(err).error,
+            "provider_unavailable"
+        );
+        let unknown = auth
+            .start_login(&request("nope", &[], false))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            unknown,
+            AuthError::UnknownProvider(ProviderId::parse("nope").unwrap())
+        );
+        let mut big = request("down", &[], false);
+        big.complete_page_html = Some("x".repeat(5000));
+        assert!(matches!(
+            auth.start_login(&big).await,
+            Err(AuthError::InvalidRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,38 @@
+//! The server half (feature `ssr`): configuration, providers, the login flows, the sealed
+//! session, and the Axum integration. Client secrets and keys never leave this module tree.
+
+mod api;
+mod binding;
+mod builder;
+mod config;
+mod current;
+mod discovery;
+mod error;
+mod flow_cookie;
+mod flows;
+mod fn_context;
+#[cfg(test)]
+mod fuzz_tests;
+mod id_token;
+mod login;
+mod logout;
+mod plain_start;
+mod profile;
+mod protect;
+pub mod providers;
+mod redirect;
+mod return_path;
+mod router;
+mod session;
+mod sessions;
+mod state;
+mod token;
+
+pub use builder::PorteBuilder;
+pub use config::{ClientSecret, ConfigError};
+pub use current::{optional_session, require_group, require_session, require_session_for, Session};
+pub use router::PorteRouter;
+pub use state::Porte;
+
+pub(crate) use error::AuthError;
+pub(crate) use fn_context::{answer, cookie_header, here, set_cookie};

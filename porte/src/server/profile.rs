@@ -1,0 +1,101 @@
+//! The user and their groups, fetched with the access token and mapped by the provider's spec.
+
+use super::api::{get_all_pages, get_json, ApiError};
+use super::error::AuthError;
+use super::providers::{Groups, ProfileInput, ProfileSource, ProviderSpec};
+use crate::UserProfile;
+use serde_json::{Map, Value};
+
+/// Fetches and maps the user; `claims` are the validated ID token's, if any.
+pub async fn fetch_user(
+    http: &reqwest::Client,
+    spec: &ProviderSpec,
+    userinfo_endpoint: Option<&str>,
+    token: &str,
+    claims: Option<&Map<String, Value>>,
+) -> Result<UserProfile, AuthError> {
+    let url = match &spec.profile.source {
+        ProfileSource::Userinfo => userinfo_endpoint
+            .ok_or_else(|| AuthError::UserInfo("the provider has no userinfo endpoint".into()))?,
+        ProfileSource::Url(url) => url.as_str(),
+    };
+    let (doc, _) = get_json(http, url, token).await.map_err(user_error)?;
+    let Value::Object(doc) = doc else {
+        return Err(AuthError::UserInfo(format!(
+            "{url} did not return an object"
+        )));
+    };
+    if spec.profile.source == ProfileSource::Userinfo {
+        // OpenID Core §5.3.2: the userinfo `sub` must be the ID token's.
+        let sub = |m: &Map<String, Value>| m.get("sub").and_then(Value::as_str).map(str::to_owned);
+        if let Some(expected) = claims.and_then(sub) {
+            if sub(&doc).as_deref() != Some(expected.as_str()) {
+                return Err(AuthError::UserInfo(
+                    "userinfo sub differs from the ID token's".into(),
+                ));
+            }
+        }
+    }
+    let emails = match &spec.profile.emails {
+        Some(url) => match get_json(http, url, token).await.map_err(user_error)?.0 {
+            Value::Array(list) => Some(list),
+            _ => return Err(AuthError::UserInfo(format!("{url} did not return a list"))),
+        },
+        None => None,
+    };
+    let mapped = (spec.profile.map)(&ProfileInput {
+        profile: &doc,
+        claims,
+        emails: emails.as_deref(),
+    });
+    let id = mapped
+        .id
+        .ok_or_else(|| AuthError::UserInfo("the profile has no user id".into()))?;
+    Ok(UserProfile {
+        provider: spec.id.clone(),
+        id,
+        name: mapped.name,
+        preferred_username: mapped.preferred_username,
+        email: mapped.email,
+        email_verified: mapped.email_verified,
+        picture: mapped.picture,
+        groups: Vec::new(),
+        fields: doc,
+    })
+}
+
+/// The user's group names.
+pub async fn fetch_groups(
+    http: &reqwest::Client,
+    spec: &ProviderSpec,
+    token: &str,
+    user: &UserProfile,
+    claims: Option<&Map<String, Value>>,
+) -> Result<Vec<String>, AuthError> {
+    match &spec.groups {
+        Groups::None => Ok(Vec::new()),
+        Groups::Claim(name) => {
+            let list = user
+                .fields
+                .get(name)
+                .or_else(|| claims.and_then(|c| c.get(name)));
+            Ok(match list {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            })
+        }
+        Groups::Paged { url, paging, name } => {
+            let items = get_all_pages(http, url, token, *paging)
+                .await
+                .map_err(|e| AuthError::Groups(e.to_string()))?;
+            Ok(items.iter().filter_map(name).collect())
+        }
+    }
+}
+
+fn user_error(e: ApiError) -> AuthError {
+    AuthError::UserInfo(e.to_string())
+}

@@ -1,0 +1,158 @@
+//! [`Porte`]: the configured server half, shared by every request (cheap to clone).
+
+use super::builder::{Config, PorteBuilder};
+use super::config::ConfigError;
+use super::error::AuthError;
+use super::flow_cookie::FlowCookies;
+use super::login::Provider;
+use super::session::Sealer;
+use crate::{ProviderId, ProviderInfo};
+use std::sync::Arc;
+
+/// Porte on the server: the providers, the keys, and the HTTP client that talks to providers.
+/// Build it once at start-up ([`Porte::from_env`] or [`Porte::builder`]) and mount it on your
+/// Axum router with [`PorteRouter::porte`](crate::PorteRouter::porte).
+///
+/// ```
+/// let porte = porte::Porte::builder().production(false).build()?;
+/// assert!(porte.providers().is_empty());
+/// # Ok::<(), porte::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Porte(pub(crate) Arc<Inner>);
+
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) cookies: FlowCookies,
+    pub(crate) sealer: Sealer,
+    pub(crate) http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Porte {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Porte")
+            .field("origin", &self.0.config.origin_text())
+            .field("providers", &self.providers())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Porte {
+    /// A builder: configuration in code, with [`PorteBuilder::from_env`] for the rest.
+    pub fn builder() -> PorteBuilder {
+        PorteBuilder::default()
+    }
+
+    /// Everything from the environment (`PORTE_ORIGIN`, `PORTE_SECRET_KEY`, the providers'
+    /// variables; see the README). The same as `Porte::builder().from_env().build()`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::builder().from_env().build()
+    }
+
+    pub(crate) fn new(config: Config) -> Result<Self, ConfigError> {
+        let http = reqwest::Client::builder()
+            // Never follow redirects: a hostile endpoint must not bounce the client secret or
+            // a code elsewhere (oauth2-rs docs: SSRF).
+            .redirect(reqwest::redirect::Policy::none())
+            // The login-wide deadline (`within`) reports first; this only stops a request that
+            // outlives it.
+            .timeout(config.provider_timeout + std::time::Duration::from_secs(1))
+            .connect_timeout(config.provider_timeout)
+            // Below the common 5 s keep-alive of servers (Node, Apache): reusing a connection the
+            // provider is closing at that moment fails the request ("connection reset").
+            .pool_idle_timeout(std::time::Duration::from_secs(4))
+            .user_agent(concat!("Porte/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConfigError::Invalid {
+                name: "HTTP client".into(),
+                reason: e.to_string(),
+            })?;
+        let cookies =
+            FlowCookies::new(config.secret.as_ref(), config.is_https()).with_path(&config.base_path);
+        let sealer = Sealer::new(config.secret.as_ref(), &config.previous_secrets);
+        let providers = config.providers.iter().cloned().map(Provider::new).collect();
+        Ok(Self(Arc::new(Inner {
+            config,
+            providers,
+            cookies,
+            sealer,
+            http,
+        })))
+    }
+
+    /// Whether a secret key was configured (else the keys are random for this process).
+    pub fn has_configured_secret(&self) -> bool {
+        self.0.config.secret.is_some()
+    }
+
+    /// The configured providers, as the sign-in buttons show them.
+    pub fn providers(&self) -> Vec<ProviderInfo> {
+        self.0.providers.iter().map(Provider::info).collect()
+    }
+
+    /// The app's public origin, `scheme://host[:port]`.
+    pub fn origin(&self) -> String {
+        self.0.config.origin_text()
+    }
+
+    /// The redirect URI every provider must have registered: `<origin><base>/redirect`.
+    pub fn redirect_uri(&self) -> String {
+        self.0.config.redirect_uri()
+    }
+
+    /// The post-logout redirect URI to register with providers that support RP-initiated
+    /// logout ("Logout everywhere"): `<origin><base>/logged-out`.
+    pub fn post_logout_uri(&self) -> String {
+        self.0.config.post_logout_uri()
+    }
+
+    /// Logs what a deployment needs to know: the URIs to register with each provider, a missing
+    /// secret key, settings read under their older `APP_…` names. Call it once at start-up.
+    pub fn log_summary(&self) {
+        let config = &self.0.config;
+        for (old, new) in &config.legacy_names {
+            tracing::warn!("{old} is read for compatibility; name it {new}");
+        }
+        if !self.has_configured_secret() {
+            tracing::warn!(
+                "DEVELOPMENT KEY: PORTE_SECRET_KEY is not set, so a random key was generated for \
+                 this process; sign-ins and remembered sessions end when it restarts. Set \
+                 PORTE_SECRET_KEY (32+ random bytes) to keep them; production requires it"
+            );
+        }
+        for p in &self.0.providers {
+            let logout = p
+                .has_provider_logout()
+                .then(|| config.post_logout_uri())
+                .unwrap_or_else(|| "-".into());
+            tracing::info!(
+                provider = %p.spec.id,
+                label = %p.spec.label,
+                redirect_uri = %config.redirect_uri(),
+                post_logout_redirect_uri = %logout,
+                "provider configured: register these URIs with it"
+            );
+        }
+    }
+
+    pub(crate) fn provider(&self, id: &ProviderId) -> Result<&Provider, AuthError> {
+        self.0
+            .providers
+            .iter()
+            .find(|p| &p.spec.id == id)
+            .ok_or_else(|| AuthError::UnknownProvider(id.clone()))
+    }
+
+    /// Runs one exchange with the provider under the provider timeout, so a provider that
+    /// hangs gives the user `provider_timeout` instead of a spinner.
+    pub(crate) async fn within<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, AuthError>>,
+    ) -> Result<T, AuthError> {
+        let limit = self.0.config.provider_timeout;
+        tokio::time::timeout(limit, work)
+            .await
+            .unwrap_or(Err(AuthError::ProviderTimeout(limit)))
+    }
+}

@@ -1,0 +1,78 @@
+//! Porte's own server functions, under `/api/porte/`: the providers for the sign-in buttons, the
+//! start of a login, and what happens to a session token afterwards (restore, refresh, logout).
+//! They take JSON, which browsers cannot send cross-site without a CORS preflight, and Porte's
+//! middleware refuses cross-site calls on top.
+
+use crate::{Authorization, Error, LoginRequest, LoginStart, Providers, SealedToken};
+use leptos::prelude::*;
+
+/// The providers configured on the server, and where the no-JS sign-in form posts.
+#[server(prefix = "/api/porte", endpoint = "list_providers")]
+pub(crate) async fn list_providers() -> Result<Providers, Error> {
+    let (porte, _) = crate::server::here()?;
+    Ok(porte.providers_for_page())
+}
+
+/// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
+#[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
+    let (porte, _) = crate::server::here()?;
+    let (start, cookie) = porte.start_login(&request).await.map_err(|e| {
+        tracing::warn!(error = %e, "login could not start");
+        crate::server::answer(e)
+    })?;
+    crate::server::set_cookie(&cookie);
+    Ok(start)
+}
+
+/// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it
+/// was issued to (its binding cookie) can.
+#[server(prefix = "/api/porte", endpoint = "restore_session", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization, Error> {
+    let (porte, parts) = crate::server::here()?;
+    porte
+        .restore(&sealed, crate::server::cookie_header(&parts))
+        .map_err(crate::server::answer)
+}
+
+/// Refreshes a session token (the leading tab calls it for every tab).
+#[server(prefix = "/api/porte", endpoint = "refresh_session", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization, Error> {
+    let (porte, parts) = crate::server::here()?;
+    porte
+        .refresh(&sealed, crate::server::cookie_header(&parts))
+        .await
+        .map_err(crate::server::answer)
+}
+
+/// Ends a session at the provider: revokes its tokens (best effort) and, when asked, returns
+/// the provider's logout URL (its `state` goes into a cookie checked on return).
+#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn end_session(
+    sealed: SealedToken,
+    provider_logout: bool,
+) -> Result<Option<String>, Error> {
+    let (porte, parts) = crate::server::here()?;
+    let out = porte
+        .logout(&sealed, crate::server::cookie_header(&parts), provider_logout)
+        .await
+        .map_err(crate::server::answer)?;
+    if let Some(c) = out.state_cookie {
+        crate::server::set_cookie(&c);
+    }
+    Ok(out.provider_logout_url)
+}
+
+/// The providers configured on the server (and where the sign-in form posts before the wasm has
+/// loaded), loaded once per page; what [`LoginButtons`](crate::LoginButtons) shows.
+pub fn use_providers() -> Resource<Result<Providers, Error>> {
+    if let Some(found) = use_context::<ProvidersResource>() {
+        return found.0;
+    }
+    let resource = Resource::new(|| (), |_| list_providers());
+    provide_context(ProvidersResource(resource));
+    resource
+}
+
+#[derive(Clone, Copy)]
+struct ProvidersResource(Resource<Result<Providers, Error>>);

@@ -1,0 +1,185 @@
+//! [`SessionClient`]: the server-function client that sends the browser's sessions with each call,
+//! so the server function can ask [`require_session`](crate::require_session) who is signed in.
+
+use crate::browser_session as browser;
+use crate::session_header;
+use crate::{Auth, ErrorCode, ProviderId, SealedToken};
+use bytes::Bytes;
+use futures::Stream;
+use leptos::server_fn::client::browser::BrowserClient;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::request::browser::BrowserRequest;
+use leptos::server_fn::response::ClientRes;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+
+/// Sends the signed-in sessions with a server-function call. Name it in the functions that ask
+/// who is signed in:
+///
+/// ```no_run
+/// use leptos::prelude::*;
+///
+/// #[server(client = porte::SessionClient)]
+/// pub async fn my_notes() -> Result<Vec<String>, ServerFnError> {
+///     let session = porte::require_session().await?;
+///     Ok(vec![format!("a note for {}", session.user_id())])
+/// }
+/// ```
+///
+/// Each call carries the page's session tokens (header `x-porte-session`; the browser binding
+/// cookie goes along as usual). When an access token has expired and can be refreshed, the call
+/// waits for the refresh first (done by the one tab that refreshes for all); if the server still
+/// answers `token_expired` (clocks disagree), the call is sent once more after a refresh. A
+/// session the server refuses for good (`invalid_session`, `session_expired`, `session_ended`)
+/// ends in every tab. A function without this client sends no session and gets
+/// `not_signed_in` (401): it fails closed.
+///
+/// Streaming responses arrive whole (one chunk) through this client.
+pub struct SessionClient;
+
+impl<E, IS, OS> Client<E, IS, OS> for SessionClient
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    type Request = BrowserRequest;
+    type Response = SessionResponse;
+
+    fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+        SendWrapper::new(async move {
+            send_with_sessions(req.into())
+                .await
+                .map(|r| SessionResponse(SendWrapper::new(r)))
+                .map_err(|e| E::from_server_fn_error(ServerFnErrorErr::Request(e)))
+        })
+    }
+
+    fn open_websocket(
+        path: &str,
+    ) -> impl Future<
+        Output = Result<
+            (
+                impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                impl futures::Sink<Bytes> + Send + 'static,
+            ),
+            E,
+        >,
+    > + Send {
+        <BrowserClient as Client<E, IS, OS>>::open_websocket(path)
+    }
+
+    fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+        <BrowserClient as Client<E, IS, OS>>::spawn(future)
+    }
+}
+
+/// Sends a server-function call with the page's sessions; refreshes and sends again once on
+/// `token_expired`; ends a session the server refuses for good.
+async fn send_with_sessions(raw: web_sys::Request) -> Result<web_sys::Response, String> {
+    let (first, spare) = browser::detach(raw)?;
+    let Some(auth) = Auth::on_this_page() else {
+        return browser::fetch(&first, None).await;
+    };
+    let sessions = auth.sessions_for_call().await;
+    let response = browser::fetch(&first, header_value(&sessions).as_deref()).await?;
+    let Some((code, Some(provider))) = refusal(&response) else {
+        return Ok(response);
+    };
+    if code == ErrorCode::TokenExpired && auth.refreshed(&provider).await.is_ok() {
+        let sessions = auth.sessions();
+        return browser::fetch(&spare, header_value(&sessions).as_deref()).await;
+    }
+    if code.ends_session() {
+        auth.refused(&provider, &code);
+    }
+    Ok(response)
+}
+
+fn header_value(sessions: &[(ProviderId, SealedToken)]) -> Option<String> {
+    (!sessions.is_empty()).then(|| session_header::format(sessions.iter().map(|(p, t)| (p, t))))
+}
+
+/// The code and provider of a refused call (from its headers; the body stays unread).
+fn refusal(response: &web_sys::Response) -> Option<(ErrorCode, Option<ProviderId>)> {
+    if response.status() != 401 {
+        return None;
+    }
+    let headers = response.headers();
+    let code = headers.get(session_header::ERROR_HEADER).ok().flatten()?;
+    let provider = headers
+        .get(session_header::PROVIDER_HEADER)
+        .ok()
+        .flatten()
+        .and_then(|p| ProviderId::parse(&p).ok());
+    Some((ErrorCode::from(code), provider))
+}
+
+/// The response to a call made through [`SessionClient`].
+pub struct SessionResponse(SendWrapper<web_sys::Response>);
+
+impl SessionResponse {
+    fn header(&self, name: &str) -> Option<String> {
+        self.0.headers().get(name).ok().flatten()
+    }
+}
+
+impl<E: FromServerFnError> ClientRes<E> for SessionResponse {
+    fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
+        SendWrapper::new(async move {
+            let text = body(&self.0, |r| r.text()).await?;
+            text.as_string()
+                .ok_or_else(|| deserialize_error("the response is not text"))
+        })
+    }
+
+    fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
+        SendWrapper::new(async move {
+            let buffer = body(&self.0, |r| r.array_buffer()).await?;
+            Ok(Bytes::from(js_sys::Uint8Array::new(&buffer).to_vec()))
+        })
+    }
+
+    fn try_into_stream(
+        self,
+    ) -> Result<impl Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, E> {
+        let whole = async move {
+            let bytes: Result<Bytes, E> = self.try_into_bytes().await;
+            bytes.map_err(|e| e.ser())
+        };
+        Ok(SendWrapper::new(futures::stream::once(Box::pin(whole))))
+    }
+
+    fn status(&self) -> u16 {
+        self.0.status()
+    }
+
+    fn status_text(&self) -> String {
+        self.0.status_text()
+    }
+
+    fn location(&self) -> String {
+        self.header("Location").unwrap_or_else(|| self.0.url())
+    }
+
+    fn has_redirect(&self) -> bool {
+        self.header(leptos::server_fn::redirect::REDIRECT_HEADER)
+            .is_some()
+    }
+}
+
+/// Reads the body with `read` (`text()`, `arrayBuffer()`).
+async fn body<E: FromServerFnError>(
+    response: &web_sys::Response,
+    read: impl FnOnce(&web_sys::Response) -> Result<js_sys::Promise, wasm_bindgen::JsValue>,
+) -> Result<wasm_bindgen::JsValue, E> {
+    let promise = read(response).map_err(|e| deserialize_error(&format!("{e:?}")))?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| deserialize_error(&format!("{e:?}")))
+}
+
+fn deserialize_error<E: FromServerFnError>(detail: &str) -> E {
+    E::from_server_fn_error(ServerFnErrorErr::Deserialization(detail.to_owned()))
+}

@@ -1,0 +1,277 @@
+//! Sessions that last: stored tokens restored on load (remembered ones from local storage, the
+//! others from the tab's session storage, so a reload keeps the sign-in), tabs kept in agreement
+//! over a BroadcastChannel, and logout in every tab. Refreshes are in `refresh.rs`.
+
+use crate::auth::Auth;
+use crate::browser::navigate_here;
+use crate::browser_session::{
+    self as tabs, become_leader, clear_timer, forget_session, set_timer, store_session,
+    stored_sessions,
+};
+use crate::server_fns::{end_session, restore_session};
+use crate::{Authorization, Error, ErrorCode, LoginEvent, LogoutEvent, ProviderId, SealedToken};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap};
+
+/// With nothing stored, how long a new tab waits for its siblings' sessions before it shows
+/// the signed-out state (they answer within milliseconds).
+const SIBLINGS_WAIT_MS: u32 = 150;
+
+/// One session as tabs share it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Shared {
+    pub(crate) authorization: Authorization,
+    pub(crate) remember: bool,
+}
+
+/// What tabs tell each other.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum SyncMessage {
+    /// A new tab asks for the sessions of the others.
+    Hello,
+    /// The answer to `Hello`.
+    Sessions { list: Vec<Shared> },
+    /// A login completed in the sending tab.
+    Login { session: Shared },
+    /// The leader refreshed a token.
+    Refreshed { session: Shared },
+    /// A session ended in the sending tab.
+    Logout {
+        provider: ProviderId,
+        reason: Option<String>,
+    },
+    /// A tab that is not the leader needs a fresh token now.
+    RefreshRequest { provider: ProviderId },
+}
+
+/// A call waiting for a provider's refreshed token.
+pub(crate) type Waiter = futures::channel::oneshot::Sender<Result<SealedToken, Error>>;
+
+/// Per-tab session bookkeeping. Plain data (`Send`): the server creates and drops it on any
+/// thread; the browser objects live in `browser_session`.
+#[derive(Default)]
+pub(crate) struct SyncState {
+    pub(crate) leader: bool,
+    pub(crate) timers: HashMap<ProviderId, i32>,
+    pub(crate) refreshing: BTreeSet<ProviderId>,
+    pub(crate) remembered: BTreeSet<ProviderId>,
+    pub(crate) skew_secs: u64,
+    pub(crate) waiters: HashMap<ProviderId, Vec<Waiter>>,
+    /// Stored sessions still being restored.
+    restoring: usize,
+}
+
+impl SyncState {
+    pub(crate) fn new(skew_secs: u64) -> Self {
+        Self {
+            skew_secs,
+            ..Self::default()
+        }
+    }
+}
+
+thread_local! {
+    /// The page's `Auth`, for server-function calls made outside any component.
+    static PAGE_AUTH: Cell<Option<Auth>> = const { Cell::new(None) };
+}
+
+impl Auth {
+    /// The `Auth` of this page, once its session machinery runs (in the browser).
+    pub(crate) fn on_this_page() -> Option<Auth> {
+        PAGE_AUTH.with(Cell::get)
+    }
+
+    /// Starts the session machinery in the browser: restore stored sessions, join the tabs'
+    /// channel, ask the other tabs for theirs, and compete for the refresh lead.
+    pub(crate) fn start_sync(self) {
+        PAGE_AUTH.with(|a| a.set(Some(self)));
+        tabs::open_channel(move |text| self.on_message(&text));
+        self.post(&SyncMessage::Hello);
+        let stored = stored_sessions();
+        self.sync.update_value(|s| s.restoring = stored.len());
+        if stored.is_empty() {
+            set_timer(SIBLINGS_WAIT_MS, move || self.ready.set(true));
+        }
+        for (provider, sealed, remember) in stored {
+            leptos::task::spawn_local(async move {
+                match restore_session(sealed).await {
+                    Ok(a) => self.adopt(a, remember, false),
+                    Err(e) => {
+                        forget_session(&provider);
+                        self.error.set(Some(e.clone()));
+                        self.fire_login(LoginEvent::failure(Some(provider), &e));
+                    }
+                }
+                let left = self.sync.try_update_value(|s| {
+                    s.restoring = s.restoring.saturating_sub(1);
+                    s.restoring
+                });
+                if left == Some(0) {
+                    self.ready.set(true);
+                }
+            });
+        }
+        become_leader(move || {
+            self.sync.update_value(|s| s.leader = true);
+            for a in self.authorizations.get_untracked() {
+                self.schedule(&a);
+            }
+        });
+    }
+
+    /// Takes a signed-in session: shows it, stores it (local storage when remembered, the tab's
+    /// session storage otherwise), tells the other tabs (`announce`), schedules its refresh,
+    /// fires `on_login`.
+    pub(crate) fn adopt(self, a: Authorization, remember: bool, announce: bool) {
+        let id = a.provider.id.clone();
+        self.sync.update_value(|s| {
+            if remember {
+                s.remembered.insert(id.clone());
+            } else {
+                s.remembered.remove(&id);
+            }
+        });
+        if announce {
+            let session = Shared {
+                authorization: a.clone(),
+                remember,
+            };
+            self.post(&SyncMessage::Login { session });
+        }
+        self.replace(a);
+        self.fire_login(LoginEvent::success(Some(id)));
+    }
+
+    /// Signs out of `provider` in every tab, revokes its tokens at the provider, and with
+    /// `provider_logout` also ends the provider's own session (the tab goes there and back).
+    pub fn logout_with(&self, provider: &ProviderId, provider_logout: bool) {
+        let Some(a) = self.authorization(provider) else {
+            return;
+        };
+        self.end(provider, None, true);
+        leptos::task::spawn_local(async move {
+            match end_session(a.sealed, provider_logout).await {
+                Ok(Some(url)) => navigate_here(&url, false),
+                Ok(None) => {}
+                Err(e) => leptos::logging::warn!("porte: logout at the provider failed: {e}"),
+            }
+        });
+    }
+
+    /// The server refused `provider`'s session for good (`code`): it ends in every tab.
+    pub(crate) fn refused(self, provider: &ProviderId, code: &ErrorCode) {
+        if self.authorization(provider).is_some() {
+            let reason = format!("The session with {provider} ended: {code}");
+            self.end(provider, Some(reason), true);
+        }
+    }
+
+    /// Ends a session in this tab (and tells the others when `announce`).
+    pub(crate) fn end(self, provider: &ProviderId, reason: Option<String>, announce: bool) {
+        forget_session(provider);
+        let waiters = self.sync.try_update_value(|s| {
+            s.remembered.remove(provider);
+            if let Some(t) = s.timers.remove(provider) {
+                clear_timer(t);
+            }
+            s.waiters.remove(provider).unwrap_or_default()
+        });
+        let ended = Error::new(ErrorCode::SessionEnded, reason.clone());
+        for w in waiters.into_iter().flatten() {
+            let _ = w.send(Err(ended.clone()));
+        }
+        self.authorizations
+            .update(|all| all.retain(|a| &a.provider.id != provider));
+        if announce {
+            self.post(&SyncMessage::Logout {
+                provider: provider.clone(),
+                reason: reason.clone(),
+            });
+        }
+        let event = LogoutEvent {
+            provider: provider.clone(),
+            reason,
+        };
+        for h in self.handlers.with_value(|h| h.on_logout.clone()) {
+            h.run(event.clone());
+        }
+    }
+
+    fn on_message(self, text: &str) {
+        let Ok(message) = serde_json::from_str::<SyncMessage>(text) else {
+            return;
+        };
+        match message {
+            SyncMessage::Hello => {
+                let remembered = self.sync.with_value(|s| s.remembered.clone());
+                let list: Vec<Shared> = self
+                    .authorizations
+                    .get_untracked()
+                    .into_iter()
+                    .map(|a| Shared {
+                        remember: remembered.contains(&a.provider.id),
+                        authorization: a,
+                    })
+                    .collect();
+                if !list.is_empty() {
+                    self.post(&SyncMessage::Sessions { list });
+                }
+            }
+            SyncMessage::Sessions { list } => {
+                for s in list {
+                    if self.authorization(&s.authorization.provider.id).is_none() {
+                        self.adopt(s.authorization, s.remember, false);
+                    }
+                }
+                self.ready.set(true);
+            }
+            SyncMessage::Login { session } => {
+                self.adopt(session.authorization, session.remember, false)
+            }
+            SyncMessage::Refreshed { session } => self.replace(session.authorization),
+            SyncMessage::Logout { provider, reason } => self.end(&provider, reason, false),
+            SyncMessage::RefreshRequest { provider } => {
+                if self.sync.with_value(|s| s.leader) {
+                    self.refresh_now(provider);
+                }
+            }
+        }
+    }
+
+    /// Shows `a` in place of the provider's previous authorization, keeps it in this tab's
+    /// storage, wakes the calls waiting for it, and (leader) schedules its refresh.
+    pub(crate) fn replace(self, a: Authorization) {
+        let id = a.provider.id.clone();
+        let (remember, waiters) = self
+            .sync
+            .try_update_value(|s| {
+                let waiters = s.waiters.remove(&id).unwrap_or_default();
+                (s.remembered.contains(&id), waiters)
+            })
+            .unwrap_or_default();
+        store_session(&id, &a.sealed, remember);
+        for w in waiters {
+            let _ = w.send(Ok(a.sealed.clone()));
+        }
+        self.schedule(&a);
+        self.authorizations.update(|all| {
+            match all.iter_mut().find(|x| x.provider.id == a.provider.id) {
+                Some(slot) => *slot = a,
+                None => all.push(a),
+            }
+        });
+    }
+
+    pub(crate) fn post(self, message: &SyncMessage) {
+        tabs::post(&serde_json::to_string(message).unwrap_or_default());
+    }
+
+    pub(crate) fn fire_login(self, event: LoginEvent) {
+        for h in self.handlers.with_value(|h| h.on_login.clone()) {
+            h.run(event.clone());
+        }
+    }
+}
