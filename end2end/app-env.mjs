@@ -68,7 +68,7 @@ export function faultTestsEnv(origin = "http://127.0.0.1:3002") {
   });
   return {
     LEPTOS_SITE_ADDR: new URL(origin).host,
-    APP_ORIGIN: origin,
+    PORTE_ORIGIN: origin,
     ...oidc("ROGUE", rogue, "Rogue"),
     ...oidc("BROKEN", `${rogue}/broken`, "Broken"),
     // Nothing listens there: the provider is down before the login starts.

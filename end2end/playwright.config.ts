@@ -5,6 +5,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { appSecret, emulatedProvidersEnv, faultTestsEnv, serverLog } from "./app-env.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,7 +16,11 @@ const appUrl = "http://127.0.0.1:3000";
 // the main app.
 const faultAppUrl = "http://127.0.0.1:3002";
 const providerUrl = "http://127.0.0.1:4010";
+const localClient = JSON.parse(readFileSync(path.join(here, "provider/clients.json"), "utf8"))[0];
 const serverBin = process.env.PORTE_SERVER_BIN ?? path.join(root, "target/release/server");
+// The minimal example (examples/minimal), built by `cargo leptos build --project minimal`.
+const minimalBin = process.env.PORTE_MINIMAL_BIN ?? path.join(path.dirname(serverBin), "minimal");
+const minimalUrl = "http://127.0.0.1:3010";
 
 export default defineConfig({
   testDir: "./tests",
@@ -86,7 +91,7 @@ export default defineConfig({
       stdout: "pipe",
       timeout: 60_000,
       env: {
-        APP_SECRET_KEY: appSecret,
+        PORTE_SECRET_KEY: appSecret,
         RUST_LOG: "debug",
         ...emulatedProvidersEnv(),
         // Authgear-style: any OpenID provider by discovery, issuer = bare origin (the local one).
@@ -101,13 +106,35 @@ export default defineConfig({
       },
     },
     {
+      // The minimal example with only the local provider, configured as the README says.
+      command: JSON.stringify(minimalBin),
+      cwd: root,
+      url: minimalUrl,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      timeout: 60_000,
+      env: {
+        LEPTOS_OUTPUT_NAME: "minimal",
+        LEPTOS_SITE_ROOT: path.join(root, "target/site-minimal"),
+        LEPTOS_SITE_PKG_DIR: "pkg",
+        LEPTOS_HASH_FILES: "true",
+        LEPTOS_HASH_FILE_NAME: "minimal-hash.txt",
+        LEPTOS_SITE_ADDR: "127.0.0.1:3010",
+        PORTE_ORIGIN: minimalUrl,
+        PORTE_SECRET_KEY: appSecret,
+        OIDC_LOCAL_ISSUER: providerUrl,
+        OIDC_LOCAL_CLIENT_ID: localClient.client_id,
+        OIDC_LOCAL_CLIENT_SECRET: localClient.client_secret,
+      },
+    },
+    {
       command: JSON.stringify(serverBin),
       cwd: root,
       url: faultAppUrl,
       reuseExistingServer: false,
       stdout: "pipe",
       timeout: 60_000,
-      env: { APP_SECRET_KEY: appSecret, RUST_LOG: "info", ...faultTestsEnv(faultAppUrl) },
+      env: { PORTE_SECRET_KEY: appSecret, RUST_LOG: "info", ...faultTestsEnv(faultAppUrl) },
     },
   ],
 });

@@ -63,7 +63,9 @@ porte_export_local_provider() {
 porte_claim_target_dir() {
   local owner="$CARGO_TARGET_DIR/.porte-checkout"
   if [ "$(cat "$owner" 2>/dev/null)" != "$PORTE_ROOT" ]; then
-    touch "$PORTE_ROOT"/app/src/lib.rs "$PORTE_ROOT"/frontend/src/lib.rs "$PORTE_ROOT"/server/src/main.rs
+    touch "$PORTE_ROOT"/porte/src/lib.rs "$PORTE_ROOT"/app/src/lib.rs "$PORTE_ROOT"/frontend/src/lib.rs \
+      "$PORTE_ROOT"/server/src/main.rs "$PORTE_ROOT"/examples/minimal/src/lib.rs \
+      "$PORTE_ROOT"/examples/minimal/src/main.rs
     mkdir -p "$CARGO_TARGET_DIR" && echo "$PORTE_ROOT" > "$owner"
   fi
 }

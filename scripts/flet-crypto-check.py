@@ -4,7 +4,7 @@
 Usage: scripts/flet-crypto-check.py PATH/TO/flet_crypto
 
 PATH/TO/flet_crypto is the built example, e.g. after
-`cargo build -p app --features ssr --example flet_crypto --release` it is
+`cargo build -p porte-flet --example flet_crypto --release` it is
 `$CARGO_TARGET_DIR/release/examples/flet_crypto` (debug builds work too, at ~5 s a derivation).
 
 1. Python encrypts fresh plaintexts with a random secret; the Rust CLI decrypts them.

@@ -3,9 +3,9 @@
 // flow against the provider alone as a baseline. Run it through scripts/load, which sets the
 // server's site environment; `scripts/load --help` lists the options.
 //
-// Per app login: POST /api/start_login → provider /auth and its interaction redirects (cookie jar
+// Per app login: POST /api/porte/start_login → provider /auth and its interaction redirects (cookie jar
 // per login, redirects followed by hand) → GET /api/oauth/redirect (completion page: sealed token,
-// binding cookie) → POST /api/restore_session with the sealed token and the cookie (200 + user).
+// binding cookie) → POST /api/porte/restore_session with the sealed token and the cookie (200 + user).
 // Per provider-alone login: /auth … → Location of its own redirect_uri (not fetched) → /token
 // (PKCE) → /me. Order: a short provider warm-up (not counted), the app phase, the provider phase.
 import { execFileSync } from 'node:child_process';

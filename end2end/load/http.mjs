@@ -132,7 +132,7 @@ export async function appLogin(ctx) {
   const { agent, app, redirectUri } = ctx;
   const jar = new CookieJar();
   const json = { 'content-type': 'application/json', accept: 'application/json', origin: app };
-  const start = await browse(agent, jar, 'POST', `${app}/api/start_login`, {
+  const start = await browse(agent, jar, 'POST', `${app}/api/porte/start_login`, {
     headers: json,
     body: JSON.stringify({ request: { provider: 'local', scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }),
   });
@@ -164,7 +164,7 @@ export async function appLogin(ctx) {
 export async function restoreSession(ctx, jar, sealed) {
   const { agent, app, expectSub } = ctx;
   const json = { 'content-type': 'application/json', accept: 'application/json', origin: app };
-  const restored = await browse(agent, jar, 'POST', `${app}/api/restore_session`, { headers: json, body: JSON.stringify({ sealed }) });
+  const restored = await browse(agent, jar, 'POST', `${app}/api/porte/restore_session`, { headers: json, body: JSON.stringify({ sealed }) });
   if (restored.status !== 200) throw new LoginFailure(`restore_session: HTTP ${restored.status}`, restored.body.slice(0, 120));
   const user = parseJson(restored.body, 'restore_session: bad body').user;
   if (user?.id !== expectSub) throw new LoginFailure('restore_session: wrong user', String(user?.id));

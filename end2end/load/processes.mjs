@@ -117,8 +117,8 @@ export async function startServer({ dir, port, issuer, client, scopes, secret, l
     cwd: dir, // no .env from the checkout: only what is set here
     dir,
     env: {
-      ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, APP_ORIGIN: app,
-      APP_SECRET_KEY: secret, RUST_LOG: process.env.RUST_LOG ?? logLevel,
+      ...process.env, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, PORTE_ORIGIN: app,
+      PORTE_SECRET_KEY: secret, RUST_LOG: process.env.RUST_LOG ?? logLevel,
       OIDC_LOCAL_ISSUER: issuer, OIDC_LOCAL_CLIENT_ID: client.client_id,
       OIDC_LOCAL_CLIENT_SECRET: client.client_secret, OIDC_LOCAL_SCOPES: scopes,
     },

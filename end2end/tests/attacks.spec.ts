@@ -32,7 +32,7 @@ test("login CSRF: a login started in browser A and completed in browser B signs 
 test("code injection: a code from one flow delivered with another flow's state fails PKCE at the provider", async ({ page }) => {
   await openHome(page);
   const start = async () => {
-    const r = await page.request.post("/api/start_login", {
+    const r = await page.request.post("/api/porte/start_login", {
       data: { request: { provider: "github", scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } },
     });
     return new URL((await r.json()).authorization_url);

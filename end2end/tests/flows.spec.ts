@@ -53,7 +53,7 @@ test("the redirect endpoint with nothing pending explains and offers a way back"
  *  returns where the completion page sent the browser. */
 async function landing(page: Page, returnTo: string): Promise<string> {
   await openHome(page);
-  const started = await page.request.post("/api/start_login", {
+  const started = await page.request.post("/api/porte/start_login", {
     data: {
       request: {
         provider: "local", scope: [], fetch_user: true, fetch_groups: false,
@@ -134,7 +134,7 @@ test("a custom opener gets the authorization URL (here: shown as a link) and the
 test("complete_page_html replaces the completion page's message, and its scripts do not run", async ({ page }) => {
   await openHome(page);
   const html = '<h1 id="custom">Thanks from the test</h1><script>document.title = "pwned"</script>';
-  const started = await page.request.post("/api/start_login", {
+  const started = await page.request.post("/api/porte/start_login", {
     data: {
       request: {
         provider: "github", scope: [], fetch_user: true, fetch_groups: false,

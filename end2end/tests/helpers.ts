@@ -85,6 +85,11 @@ export async function storedSessions(page: Page): Promise<Record<string, string>
   return page.evaluate(() => JSON.parse(localStorage.getItem("porte.sessions") ?? "{}"));
 }
 
+/** The session tokens kept for this tab only (no "remember me"), in session storage. */
+export async function tabSessions(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem("porte.sessions") ?? "{}"));
+}
+
 /** A same-tab login with the local provider (alice), back on the page signed in. */
 export async function sameTabLogin(page: Page) {
   await page.getByLabel("Same tab").check();

@@ -23,8 +23,8 @@ export class Instance {
       cwd: root,
       env: {
         ...process.env,
-        APP_SECRET_KEY: appSecret,
-        APP_ORIGIN: origin,
+        PORTE_SECRET_KEY: appSecret,
+        PORTE_ORIGIN: origin,
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         RUST_LOG: "info",
       },

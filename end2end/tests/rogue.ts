@@ -41,7 +41,7 @@ export async function startClock(page: Page) {
     document.addEventListener(
       "click",
       (e) => {
-        if ((e.target as Element).closest("button.login")) w.porteClicked ??= performance.now();
+        if ((e.target as Element).closest("button.porte-login")) w.porteClicked ??= performance.now();
       },
       true,
     );

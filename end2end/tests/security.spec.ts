@@ -57,7 +57,7 @@ for (const endpoint of ["start_login", "restore_session", "refresh_session", "en
 test("the same server function called from the app's own page still works", async ({ page }) => {
   await openHome(page);
   const status = await page.evaluate(async () => {
-    const r = await fetch("/api/list_providers", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const r = await fetch("/api/porte/list_providers", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
     return r.status;
   });
   expect(status).toBe(200);
@@ -94,7 +94,7 @@ test("an oversized or malformed OAuth redirect is refused cleanly", async ({ req
     expect(bomb.status(), path).toBe(431);
     expect(await bomb.text(), path).toContain("Clear this site's cookies");
   }
-  const bombed = await request.post("/api/start_login", { headers: { cookie: cookies, "content-type": "application/json" }, data: "{}" });
+  const bombed = await request.post("/api/porte/start_login", { headers: { cookie: cookies, "content-type": "application/json" }, data: "{}" });
   expect(bombed.status()).toBe(431);
   const bad = await request.get("/api/oauth/redirect?state=%FF%FE&code=%C3%28");
   expect(bad.status()).toBe(200);
@@ -111,8 +111,15 @@ test("hashed static files: precompressed, cached for good, nosniff, and no docum
   expect(h["x-content-type-options"]).toBe("nosniff");
   expect(h["content-security-policy"]).toBeUndefined();
   // Unhashed files are revalidated.
-  const script = await page.request.get("/porte-complete.js");
-  expect(script.headers()["cache-control"]).toBe("no-cache");
+  const icon = await page.request.get("/favicon.ico");
+  expect(icon.headers()["cache-control"]).toBe("no-cache");
+  // The completion page's script comes from Porte's router, hashed and cached for good.
+  const completion = await page.request.get("/api/oauth/redirect");
+  const src = (await completion.text()).match(/src="(\/api\/oauth\/complete\.[0-9a-f]{8}\.js)"/)?.[1];
+  expect(src).toBeTruthy();
+  const script = await page.request.get(src!);
+  expect(script.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(script.headers()["content-type"]).toContain("text/javascript");
 });
 
 test("HSTS only when the app's public origin is https", async ({ request }) => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import config from "../playwright.config";
-import { card, clickLoginWith, loginWithAuthgear, openHome, signInAtProvider, storedSessions } from "./helpers";
+import { card, clickLoginWith, loginWithAuthgear, openHome, signInAtProvider, storedSessions, tabSessions } from "./helpers";
 
 test("remember me survives a browser restart with the same profile", async () => {
   const profile = mkdtempSync(path.join(os.tmpdir(), "porte-profile-"));
@@ -34,13 +34,22 @@ test("remember me survives a browser restart with the same profile", async () =>
   }
 });
 
-test("without remember me nothing is stored and a reload signs out", async ({ page }) => {
+test("without remember me the sign-in lasts as long as the tab: a reload keeps it, a new tab alone does not", async ({ page, context }) => {
   await openHome(page);
   await loginWithAuthgear(page, false);
   expect(await storedSessions(page)).toEqual({});
+  expect(Object.keys(await tabSessions(page))).toEqual(["authgear"]);
   await page.reload();
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await expect(card(page, "authgear")).toHaveCount(0);
+  await expect(card(page, "authgear").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  // The tab closes: a tab opened afterwards, with no sibling to ask, starts signed out.
+  await page.close();
+  const later = await context.newPage();
+  await openHome(later);
+  await expect(later.getByRole("button", { name: "Continue with Authgear" })).toBeVisible();
+  await expect(card(later, "authgear")).toHaveCount(0);
+  expect(await tabSessions(later)).toEqual({});
 });
 
 test("a tampered stored token is refused, removed, and the page shows signed out", async ({ page }) => {

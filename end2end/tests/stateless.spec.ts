@@ -1,6 +1,6 @@
 // The server keeps no login state in memory: everything a flow needs travels in its sealed flow
 // cookie. So a login started on one instance finishes on another (a load balancer), and a login
-// in progress survives a restart (a deploy) — as long as the instances share APP_SECRET_KEY.
+// in progress survives a restart (a deploy) — as long as the instances share PORTE_SECRET_KEY.
 import { test, expect } from "@playwright/test";
 import { card, clickLogin, signInAtProvider } from "./helpers";
 import { Instance, startBalancer } from "./instances";

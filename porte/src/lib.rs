@@ -3,6 +3,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Leptos view types nest deeply.
 #![recursion_limit = "256"]
+// A build with neither `ssr` nor `hydrate` (e.g. docs) uses only the shared types.
+#![cfg_attr(
+    not(any(feature = "ssr", feature = "hydrate")),
+    allow(dead_code, unused_imports)
+)]
 
 mod auth;
 mod authorization;
