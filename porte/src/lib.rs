@@ -14,16 +14,16 @@ mod authorization;
 mod components;
 mod error;
 mod guards;
+mod refresh;
 mod server_fns;
 mod session_client;
 mod session_header;
-mod refresh;
 mod sync;
 mod types;
 
 pub use auth::{Auth, LoginOptions, OpenMode};
 pub use authorization::{
-    Authorization, LogoutEvent, LoginEvent, SealedToken, TokenInfo, UserProfile,
+    Authorization, LoginEvent, LogoutEvent, SealedToken, TokenInfo, UserProfile,
 };
 pub use components::{LoginButton, LoginButtons, LogoutButton, ProviderMark, SignedIn, SignedOut};
 pub use error::{Error, ErrorCode};

@@ -54,7 +54,11 @@ pub(crate) async fn end_session(
 ) -> Result<Option<String>, Error> {
     let (porte, parts) = crate::server::here()?;
     let out = porte
-        .logout(&sealed, crate::server::cookie_header(&parts), provider_logout)
+        .logout(
+            &sealed,
+            crate::server::cookie_header(&parts),
+            provider_logout,
+        )
         .await
         .map_err(crate::server::answer)?;
     if let Some(c) = out.state_cookie {

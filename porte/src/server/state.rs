@@ -68,10 +68,15 @@ impl Porte {
                 name: "HTTP client".into(),
                 reason: e.to_string(),
             })?;
-        let cookies =
-            FlowCookies::new(config.secret.as_ref(), config.is_https()).with_path(&config.base_path);
+        let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https())
+            .with_path(&config.base_path);
         let sealer = Sealer::new(config.secret.as_ref(), &config.previous_secrets);
-        let providers = config.providers.iter().cloned().map(Provider::new).collect();
+        let providers = config
+            .providers
+            .iter()
+            .cloned()
+            .map(Provider::new)
+            .collect();
         Ok(Self(Arc::new(Inner {
             config,
             providers,
