@@ -169,10 +169,9 @@ pub async fn require_session_for(provider: &str) -> Result<Session, Error> {
 /// [`require_session`], and the user must be in `group` (`forbidden`, 403, otherwise).
 pub async fn require_group(group: &str) -> Result<Session, Error> {
     let session = require_session().await?;
-    session.require_group(group).map_err(|e| {
-        respond_with(&Refusal::from(e.clone()));
-        e
-    })
+    session
+        .require_group(group)
+        .inspect_err(|e| respond_with(&Refusal::from(e.clone())))
 }
 
 /// The session when one was sent; `None` when signed out. A token that was sent but cannot be

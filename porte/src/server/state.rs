@@ -127,10 +127,11 @@ impl Porte {
             );
         }
         for p in &self.0.providers {
-            let logout = p
-                .has_provider_logout()
-                .then(|| config.post_logout_uri())
-                .unwrap_or_else(|| "-".into());
+            let logout = if p.has_provider_logout() {
+                config.post_logout_uri()
+            } else {
+                "-".into()
+            };
             tracing::info!(
                 provider = %p.spec.id,
                 label = %p.spec.label,
