@@ -90,7 +90,7 @@ test("an expired access token with a refresh token is refreshed and the call goe
   await loginWithAuthgear(page, false);
   // Stop this page's clock: no timer fires, so the leader does not refresh ahead of expiry and
   // the page believes the token is still fresh; the server's clock goes on.
-  await page.clock.pauseAt(Date.now());
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 50));
   const token = (await tabSessions(page)).authgear;
   await expect.poll(async () => (await callWhoami(page, `authgear=${token}`)).code, { timeout: 15_000 }).toBe("token_expired");
   const statuses: number[] = [];

@@ -13,8 +13,10 @@ test.use({ baseURL: faultApp });
 test.beforeEach(async ({ request }) => setRogueMode(request, "reset"));
 test.afterEach(async ({ request }) => setRogueMode(request, "reset"));
 
-/** The provider timeout of the server, plus what the page needs to show the error. */
-const WITHIN_MS = 11_000;
+/** The provider timeout of the server (10 s), plus what a loaded 2-core machine may need to show
+ *  the error: this proves the timeout ends the wait (Playwright's own would be 30 s), not how fast
+ *  a page is — speed is measured by scripts/bench. */
+const WITHIN_MS = 14_000;
 
 type Fault = {
   what: string;

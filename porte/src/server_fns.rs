@@ -68,15 +68,10 @@ pub(crate) async fn end_session(
 }
 
 /// The providers configured on the server (and where the sign-in form posts before the wasm has
-/// loaded), loaded once per page; what [`LoginButtons`](crate::LoginButtons) shows.
+/// loaded), as a resource owned by the calling component; what
+/// [`LoginButtons`](crate::LoginButtons) shows.
 pub fn use_providers() -> Resource<Result<Providers, Error>> {
-    if let Some(found) = use_context::<ProvidersResource>() {
-        return found.0;
-    }
-    let resource = Resource::new(|| (), |_| list_providers());
-    provide_context(ProvidersResource(resource));
-    resource
+    // Not shared through context: a context outlives the component that provided it in leptos
+    // 0.8 (components own nothing), while its resource does not.
+    Resource::new(|| (), |_| list_providers())
 }
-
-#[derive(Clone, Copy)]
-struct ProvidersResource(Resource<Result<Providers, Error>>);
