@@ -1,8 +1,12 @@
 // End-to-end tests against the real release server binary, the local OpenID provider and the
-// provider emulators (all started here; Playwright waits until they answer), in two engines:
+// provider emulators (all started here; Playwright waits until they answer), in three engines:
 // - desktop and mobile: Debian's Chromium, driven by Playwright;
-// - firefox: Debian's Firefox ESR 153, driven by Playwright over WebDriver BiDi (the same tests).
-// Run through `scripts/test`, which builds the site and exports the server's environment.
+// - firefox: Debian's Firefox ESR 153, driven by Playwright over WebDriver BiDi (the same tests);
+// - webkit: Debian's WebKitGTK MiniBrowser, which Playwright cannot drive (it needs its own
+//   patched WebKit): the tests in webkit/ drive it over W3C WebDriver (WebKitWebDriver, under
+//   Xvfb) and only use this runner, its servers and its assertions.
+// Run through `scripts/test`, which builds the site and exports the server's environment; one
+// engine alone: `npx playwright test --project firefox` (or `npm run firefox`, `npm run webkit`).
 import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +23,7 @@ const providerUrl = "http://127.0.0.1:4010";
 const serverBin = process.env.PORTE_SERVER_BIN ?? path.join(root, "target/release/server");
 
 export default defineConfig({
-  // Each project names its own folder.
+  // Each project names its own folder: tests/ (Playwright) or webkit/ (WebDriver).
   testDir: ".",
   timeout: 30_000,
   expect: { timeout: 10_000 },
@@ -61,6 +65,8 @@ export default defineConfig({
         launchOptions: { executablePath: "/usr/bin/firefox-esr" },
       },
     },
+    // WebKit over WebDriver (webkit/driver.ts starts Xvfb and WebKitWebDriver per worker).
+    { name: "webkit", testDir: "./webkit" },
   ],
   webServer: [
     {
