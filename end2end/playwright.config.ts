@@ -1,7 +1,12 @@
-// End-to-end tests: Debian Chromium driven by Playwright, against the real release server binary,
-// the local OpenID provider and the provider emulators (all started here; Playwright waits until
-// they answer).
-// Run through `scripts/test`, which builds the site and exports the server's environment.
+// End-to-end tests against the real release server binary, the local OpenID provider and the
+// provider emulators (all started here; Playwright waits until they answer), in three engines:
+// - desktop and mobile: Debian's Chromium, driven by Playwright;
+// - firefox: Debian's Firefox ESR 153, driven by Playwright over WebDriver BiDi (the same tests);
+// - webkit: Debian's WebKitGTK MiniBrowser, which Playwright cannot drive (it needs its own
+//   patched WebKit): the tests in webkit/ drive it over W3C WebDriver (WebKitWebDriver, under
+//   Xvfb) and only use this runner, its servers and its assertions.
+// Run through `scripts/test`, which builds the site and exports the server's environment; one
+// engine alone: `npx playwright test --project firefox` (or `npm run firefox`, `npm run webkit`).
 import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +28,8 @@ const minimalBin = process.env.PORTE_MINIMAL_BIN ?? path.join(path.dirname(serve
 const minimalUrl = "http://127.0.0.1:3010";
 
 export default defineConfig({
-  testDir: "./tests",
+  // Each project names its own folder: tests/ (Playwright) or webkit/ (WebDriver).
+  testDir: ".",
   timeout: 30_000,
   expect: { timeout: 10_000 },
   workers: 1,
@@ -43,13 +49,29 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", testIgnore: /mobile\.spec\.ts/ },
+    { name: "desktop", testDir: "./tests", testIgnore: /mobile\.spec\.ts/ },
     // A Pixel-sized phone: the sign-in card and the same-tab path.
     {
       name: "mobile",
+      testDir: "./tests",
       testMatch: /mobile\.spec\.ts/,
       use: { ...devices["Pixel 5"], browserName: "chromium" },
     },
+    // The whole suite again in Firefox. `moz-firefox` drives a stock Firefox over WebDriver BiDi
+    // (Playwright 1.64.1: 1.65 sends a command ESR 153 does not know); without executablePath it
+    // looks for /snap/bin/firefox. Playwright adds --headless itself.
+    {
+      name: "firefox",
+      testDir: "./tests",
+      testIgnore: /mobile\.spec\.ts/,
+      use: {
+        browserName: "firefox",
+        channel: "moz-firefox",
+        launchOptions: { executablePath: "/usr/bin/firefox-esr" },
+      },
+    },
+    // WebKit over WebDriver (webkit/driver.ts starts Xvfb and WebKitWebDriver per worker).
+    { name: "webkit", testDir: "./webkit" },
   ],
   webServer: [
     {

@@ -1,17 +1,17 @@
 // Sessions that last and end cleanly: remember me across a browser restart, tampered and
 // foreign tokens, refresh with rotation across tabs, logout in every tab, revocation and the
 // provider's end_session.
-import { test, expect, chromium } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import config from "../playwright.config";
 import { card, clickLoginWith, loginWithAuthgear, openHome, signInAtProvider, storedSessions, tabSessions } from "./helpers";
 
-test("remember me survives a browser restart with the same profile", async () => {
+test("remember me survives a browser restart with the same profile", async ({ playwright, browserName, channel, launchOptions }) => {
   const profile = mkdtempSync(path.join(os.tmpdir(), "porte-profile-"));
+  // The project's own browser (Chromium or Firefox), launched twice on one profile directory.
   const launch = () =>
-    chromium.launchPersistentContext(profile, { ...config.use!.launchOptions, baseURL: "http://127.0.0.1:3000" });
+    playwright[browserName].launchPersistentContext(profile, { ...launchOptions, channel, baseURL: "http://127.0.0.1:3000" });
   try {
     let browser = await launch();
     let page = browser.pages()[0] ?? (await browser.newPage());
@@ -73,7 +73,9 @@ test("a stolen token copied into another browser cannot be restored there", asyn
 
   const thief = await browser.newContext();
   const other = await thief.newPage();
-  await other.goto("/");
+  // Hydrated first: a page still starting up would find the token itself and report on a page
+  // the next line replaces.
+  await openHome(other);
   await other.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), stolen);
   await openHome(other);
   await expect(other.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
