@@ -1,6 +1,7 @@
 //! The server half (feature `ssr`): configuration, providers, the login flows, the sealed
 //! session, and the Axum integration. Client secrets and keys never leave this module tree.
 
+mod alive;
 mod api;
 mod binding;
 mod builder;
@@ -14,6 +15,7 @@ mod fn_context;
 #[cfg(test)]
 mod fuzz_tests;
 mod id_token;
+mod lifetime;
 mod login;
 mod logout;
 mod plain_start;
@@ -22,6 +24,7 @@ mod protect;
 pub mod providers;
 mod redirect;
 mod return_path;
+mod revocation;
 mod router;
 mod session;
 mod sessions;
@@ -35,4 +38,4 @@ pub use router::PorteRouter;
 pub use state::Porte;
 
 pub(crate) use error::AuthError;
-pub(crate) use fn_context::{answer, cookie_header, here, set_cookie};
+pub(crate) use fn_context::{answer, cookie_header, here, sent_sessions, set_cookie};

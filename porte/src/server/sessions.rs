@@ -1,6 +1,7 @@
-//! What happens to a session token after the login: restore (remember me), refresh, calls to the
-//! provider's API, and logout (revocation and RP-initiated logout). Every one of them opens the
-//! token with the browser binding from the request's cookies, so a copied token fails.
+//! What happens to a session token after the login: restore (remember me), refresh, and logout
+//! (revocation at the provider and in the revocation store, a new browser binding, RP-initiated
+//! logout). Every one of them opens the token with the browser binding from the request's
+//! cookies, so a copied token fails; restore and refresh also count as a use of the session.
 
 use super::binding::BrowserBinding;
 use super::logout::{logout_url, LogoutRequest};
@@ -22,14 +23,17 @@ pub(crate) struct LoggedOut {
 }
 
 impl Porte {
-    /// Opens a saved session token (Flet's `saved_token`) and returns its authorization.
-    pub(crate) fn restore(
+    /// Opens a saved session token (Flet's `saved_token`) and returns its authorization, sealed
+    /// again with a later idle expiry.
+    pub(crate) async fn restore(
         &self,
         sealed: &SealedToken,
         cookie_header: Option<&str>,
     ) -> Result<Authorization, AuthError> {
-        let data = self.open(sealed, cookie_header)?;
-        self.authorization(&data, sealed.clone())
+        let binding = self.binding(cookie_header)?;
+        let data = self.used(self.open_alive(sealed, &binding).await?);
+        let sealed = self.0.sealer.seal(&data, &binding);
+        self.authorization(&data, sealed)
     }
 
     /// Refreshes the access token; the new session token replaces the old one (with the rotated
@@ -40,15 +44,23 @@ impl Porte {
         cookie_header: Option<&str>,
     ) -> Result<Authorization, AuthError> {
         let binding = self.binding(cookie_header)?;
-        let data = self.open_bound(sealed, &binding)?;
+        let data = self.open_alive(sealed, &binding).await?;
         let provider = self.provider(&data.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
-        let fresh = self
+        let refreshed = self
             .within(provider.refresh(&self.0.http, &redirect_uri, &data))
-            .await
-            .inspect_err(
-                |e| tracing::warn!(provider = %data.provider, error = %e, "refresh failed"),
-            )?;
+            .await;
+        let fresh = match refreshed {
+            Ok(fresh) => self.used(fresh),
+            Err(e) => {
+                tracing::warn!(provider = %data.provider, error = %e, "refresh failed");
+                if e.ends_grant() {
+                    // The provider ended the grant: the session is over on every instance.
+                    let _ = self.revoke_session(&data.lifetime).await;
+                }
+                return Err(e);
+            }
+        };
         tracing::info!(provider = %data.provider, "token refreshed");
         let sealed = self.0.sealer.seal(&fresh, &binding);
         self.authorization(&fresh, sealed)
@@ -62,7 +74,11 @@ impl Porte {
         cookie_header: Option<&str>,
         provider_logout: bool,
     ) -> Result<LoggedOut, AuthError> {
+        // An expired or already ended session may still be logged out of.
         let data = self.open(sealed, cookie_header)?;
+        // A store that cannot be reached is logged; the new browser binding still ends the session
+        // in this browser.
+        let _ = self.revoke_session(&data.lifetime).await;
         let provider = self.provider(&data.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
         let revoke = async {
@@ -121,6 +137,30 @@ impl Porte {
                 .flatten()
                 .any(|c| c.name() == LOGOUT_STATE_COOKIE && c.value() == state)
         })
+    }
+
+    /// Logout is final in this browser: a new binding secret, so no token sealed before opens
+    /// here again; the sessions the browser keeps (`others`) come back sealed for the new one.
+    /// Returns the new binding's `Set-Cookie` and those sessions.
+    pub(crate) fn rebind(
+        &self,
+        cookie_header: Option<&str>,
+        others: Vec<(crate::ProviderId, SealedToken)>,
+    ) -> Result<(Cookie<'static>, Vec<Authorization>), AuthError> {
+        let old = self.binding(cookie_header)?;
+        let new = BrowserBinding::generate();
+        let kept = others
+            .into_iter()
+            .filter_map(|(provider, sealed)| {
+                let data = self.open_bound(&sealed, &old).ok()?;
+                (data.provider == provider).then_some(data)
+            })
+            .filter_map(|data| {
+                let sealed = self.0.sealer.seal(&data, &new);
+                self.authorization(&data, sealed).ok()
+            })
+            .collect();
+        Ok((new.cookie(self.0.config.is_https()), kept))
     }
 
     pub(crate) fn binding(&self, cookie_header: Option<&str>) -> Result<BrowserBinding, AuthError> {
