@@ -22,6 +22,7 @@ mod protect;
 pub mod providers;
 mod redirect;
 mod return_path;
+mod revocation;
 mod router;
 mod session;
 mod sessions;
@@ -31,6 +32,7 @@ mod token;
 pub use builder::PorteBuilder;
 pub use config::{ClientSecret, ConfigError};
 pub use current::{optional_session, require_group, require_session, require_session_for, Session};
+pub use revocation::{MemoryStore, RevocationStore, StoreError};
 pub use router::PorteRouter;
 pub use state::Porte;
 
