@@ -17,7 +17,7 @@ const MIN_SWEEP_AT: usize = 1024;
 /// accepted by every other process, and a restart forgets every revocation (a token logged out
 /// before the restart opens again until its absolute expiry). An app that runs more than one
 /// instance (behind a load balancer, or rolling deploys) needs a shared store:
-/// `RedisStore`.
+/// [`RedisStore`](super::RedisStore).
 ///
 /// Bounded: expired entries are dropped as new ones arrive (a sweep whenever the map has doubled
 /// since the last one), so memory stays proportional to the ids revoked within their lifetime.

@@ -1,14 +1,17 @@
 //! The revocation store: which session ids were ended (logout, a refresh that failed for good)
 //! and must be refused until their absolute expiry, on every instance that shares the store.
 //!
-//! [`MemoryStore`] is the in-process implementation, the embedded default, correct for one
-//! instance.
+//! Two implementations: [`MemoryStore`] (in-process, the embedded default, correct for one
+//! instance) and [`RedisStore`] (Redis or Valkey, shared by a fleet).
 
 use futures::future::BoxFuture;
 
 mod memory;
+mod redact;
+mod redis;
 
 pub use self::memory::MemoryStore;
+pub use self::redis::RedisStore;
 
 /// Where ended session ids are remembered until their absolute expiry.
 ///
