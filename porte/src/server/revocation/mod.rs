@@ -9,6 +9,8 @@ use futures::future::BoxFuture;
 mod memory;
 mod redact;
 mod redis;
+#[cfg(test)]
+mod tests;
 
 pub use self::memory::MemoryStore;
 pub use self::redis::RedisStore;
