@@ -34,6 +34,7 @@ mod token;
 pub use builder::PorteBuilder;
 pub use config::{ClientSecret, ConfigError};
 pub use current::{optional_session, require_group, require_session, require_session_for, Session};
+pub use revocation::{MemoryStore, RedisStore, RevocationStore, StoreError};
 pub use router::PorteRouter;
 pub use state::Porte;
 
