@@ -24,7 +24,7 @@ pub(crate) fn format<'a>(sessions: impl IntoIterator<Item = (&'a ProviderId, &'a
 }
 
 /// The well-formed items of one header value; anything else is skipped.
-
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 pub(crate) fn parse(value: &str) -> Vec<(ProviderId, SealedToken)> {
     value
         .split(',')

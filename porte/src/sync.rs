@@ -102,7 +102,11 @@ impl Auth {
                 match restore_session(sealed).await {
                     Ok(a) => self.adopt(a, remember, false),
                     Err(e) => {
-                        forget_session(&provider);
+                        // A session that can never work again is forgotten; an outage (the
+                        // session store, the network) keeps it for the next visit.
+                        if crate::refresh::refresh_ends_session(&e.error) {
+                            forget_session(&provider);
+                        }
                         self.error.set(Some(e.clone()));
                         self.fire_login(LoginEvent::failure(Some(provider), &e));
                     }
@@ -154,12 +158,13 @@ impl Auth {
             return;
         };
         self.end(provider, None, true);
+        let this = *self;
         leptos::task::spawn_local(async move {
             match end_session(a.sealed, provider_logout).await {
                 Ok(out) => {
                     // The browser's binding changed: its other sessions come back sealed for it.
                     for a in out.resealed {
-                        self.renewed(a);
+                        this.renewed(a);
                     }
                     if let Some(url) = out.provider_logout_url {
                         navigate_here(&url, false);

@@ -46,7 +46,7 @@ pub(crate) struct Lifetime {
 
 /// Why a session is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Expiry {
+pub enum Expiry {
     /// Past its absolute lifetime.
     Absolute,
     /// Unused for longer than its idle lifetime.
@@ -97,11 +97,6 @@ impl Lifetime {
         let left = self.idle_until.saturating_sub(now);
         left < policy.idle - policy.idle / 4 && self.used(now, policy) != *self
     }
-
-    /// When the session ends if it is not used again.
-    pub fn ends_at(&self) -> u64 {
-        self.expires_at.min(self.idle_until)
-    }
 }
 
 impl From<&Lifetime> for crate::SessionTimes {
@@ -131,7 +126,7 @@ mod tests {
         assert_eq!((a.signed_in_at, a.expires_at, a.idle_until), (1000, 1100, 1020));
         assert_eq!(a.check(1019), Ok(()));
         assert_eq!(a.check(1020), Err(Expiry::Idle));
-        assert_eq!(a.ends_at(), 1020);
+        assert_eq!(crate::SessionTimes::from(&a).ends_at(), 1020);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::discovery::{Discovered, DiscoveryCache};
 use super::error::AuthError;
-use super::flow_cookie::{unix_now, PendingLogin};
+use super::flow_cookie::PendingLogin;
 use super::id_token::{self, IdTokenError};
 use super::profile::{fetch_groups, fetch_user};
 use super::providers::{Endpoints, ProviderSpec, Revocation};
@@ -474,7 +474,7 @@ mod tests {
             ("OIDC_DOWN_CLIENT_SECRET", "secret"),
         ]))
         .unwrap();
-        let auth = Porte::new(config).unwrap();
+        let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
         let err = auth
             .start_login(&request("down", &[], false))
             .await

@@ -3,6 +3,8 @@
 
 mod alive;
 mod api;
+#[cfg(test)]
+mod bench_tests;
 mod binding;
 mod builder;
 mod config;

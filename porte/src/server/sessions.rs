@@ -202,14 +202,14 @@ mod tests {
     use crate::server::token::TokenSet;
     use crate::ProviderId;
 
-    #[test]
-    fn a_saved_session_restores_only_in_its_browser_and_never_shows_the_refresh_token() {
+    #[tokio::test]
+    async fn a_saved_session_restores_only_in_its_browser_and_never_shows_the_refresh_token() {
         let config = Config::from_vars([
             ("GITHUB_CLIENT_ID".to_string(), "id".to_string()),
             ("GITHUB_CLIENT_SECRET".into(), "secret".into()),
         ])
         .unwrap();
-        let auth = Porte::new(config).unwrap();
+        let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
         let github = ProviderId::parse("github").unwrap();
         let data = SessionData {
             provider: github.clone(),
@@ -224,13 +224,13 @@ mod tests {
             },
             id_token_claims: None,
             user: Some(crate::UserProfile::new(github.clone(), "1001")),
-            issued_at: 1,
+            lifetime: auth.new_lifetime(),
         };
         let browser = BrowserBinding::generate();
         let cookie = browser.cookie(false).encoded().stripped().to_string();
         let sealed = auth.0.sealer.seal(&data, &browser);
         assert!(!sealed.as_str().contains("ghr_refresh"));
-        let restored = auth.restore(&sealed, Some(&cookie)).unwrap();
+        let restored = auth.restore(&sealed, Some(&cookie)).await.unwrap();
         assert_eq!(restored.provider.label, "GitHub");
         assert_eq!(restored.token.access_token, "gho_access");
         assert!(restored.token.has_refresh_token);
@@ -247,13 +247,14 @@ mod tests {
             .stripped()
             .to_string();
         for header in [None, Some(other.as_str())] {
-            let err = auth.restore(&sealed, header).unwrap_err();
+            let err = auth.restore(&sealed, header).await.unwrap_err();
             assert_eq!(crate::Error::from(err).error, "invalid_session");
         }
         let mut tampered = sealed.as_str().to_owned();
         tampered.insert(tampered.len() - 2, 'x');
         assert!(auth
             .restore(&SealedToken::new(tampered), Some(&cookie))
+            .await
             .is_err());
     }
 

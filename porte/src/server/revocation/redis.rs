@@ -71,6 +71,12 @@ impl RedisStore {
         Ok(store)
     }
 
+    /// The store for `url`, connected on its first use: the app starts even while Redis is down
+    /// (and refuses sessions until it is back). Fails only for a URL the client cannot use.
+    pub fn lazy(url: &str) -> Result<Self, StoreError> {
+        Self::open(url)
+    }
+
     /// Bounds every call (and each connection attempt) by `timeout` instead of 500 ms. The next
     /// call opens a new connection with it.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
