@@ -34,7 +34,7 @@ test("the OAuth redirect page keeps its own stricter CSP and sends no Referer", 
   expect(h["cache-control"]).toBe("no-store");
 });
 
-for (const endpoint of ["start_login", "restore_session", "refresh_session", "end_session", "oauth/start"]) {
+for (const endpoint of ["porte/start_login", "porte/restore_session", "porte/refresh_session", "porte/end_session", "oauth/start", "whoami"]) {
   test(`a cross-site form POST to ${endpoint} is refused`, async ({ page }) => {
     await openHome(page);
     // An attacker's page on another origin submits a form to the server function.
@@ -50,7 +50,7 @@ for (const endpoint of ["start_login", "restore_session", "refresh_session", "en
     await page.goto("http://attacker.test/");
     const response = await refused;
     expect(response.status()).toBe(403);
-    expect(await response.text()).toBe("cross-site request refused");
+    expect(await response.json()).toEqual({ error: "cross_site", description: "A request from another site was refused." });
   });
 }
 
@@ -65,7 +65,7 @@ test("the same server function called from the app's own page still works", asyn
 
 test("bad input to server functions is a clear 4xx, never a 500", async ({ request }) => {
   const call = (endpoint: string, body: string, type = "application/json") =>
-    request.post(`/api/${endpoint}`, { headers: { "content-type": type }, data: body });
+    request.post(`/api/porte/${endpoint}`, { headers: { "content-type": type }, data: body });
   const cases: [string, string, string, number, string][] = [
     ["wrong content type", "start_login", "hello", 400, "invalid_request"],
     ["broken JSON", "start_login", '{"request":', 400, "invalid_request"],

@@ -256,8 +256,10 @@ mod examples {
     #[test]
     fn example_3() {
         use crate::{Completion, Error};
-        let c = Completion { state: Some("abc".into()),
-            outcome: Err(Error::new("access_denied", None)) };
+        let c = Completion {
+            state: Some("abc".into()),
+            outcome: Err(Error::new("access_denied", None)),
+        };
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Completion>(&json).unwrap(), c);
     }

@@ -95,8 +95,7 @@ pub fn cancel_pending() {
         let _ = w.close();
     }
     if let Some(watch) = watch {
-        let error =
-            crate::Error::new("cancelled", Some("The sign-in was cancelled.".into()));
+        let error = crate::Error::new("cancelled", Some("The sign-in was cancelled.".into()));
         finish(
             &watch,
             Completion {

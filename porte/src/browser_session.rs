@@ -71,8 +71,9 @@ fn take<S: Storage>(provider: &ProviderId) {
 /// A server-function request taken out of leptos' hands: a copy without its abort signal (which
 /// fires when leptos' wrapper is dropped), and a spare copy to send again once.
 pub fn detach(raw: web_sys::Request) -> Result<(web_sys::Request, web_sys::Request), String> {
+    // `signal: null` explicitly (an absent or undefined member would keep the aborted one).
     let init = web_sys::RequestInit::new();
-    init.set_signal(None);
+    js_sys::Reflect::set(&init, &JsValue::from_str("signal"), &JsValue::NULL).map_err(js_error)?;
     let first = web_sys::Request::new_with_request_and_init(&raw, &init).map_err(js_error)?;
     let spare = first.clone().map_err(js_error)?;
     Ok((first, spare))
@@ -98,7 +99,11 @@ pub async fn fetch(
 
 fn js_error(e: JsValue) -> String {
     e.as_string()
-        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok()?.as_string())
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()?
+                .as_string()
+        })
         .unwrap_or_else(|| format!("{e:?}"))
 }
 

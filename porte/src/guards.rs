@@ -33,7 +33,9 @@ pub fn signed_in() -> impl Fn() -> Option<bool> + Send + Sync + Clone + 'static 
 }
 
 /// Signed in, in `group` (with any provider); `None` while unknown.
-pub fn in_group(group: impl Into<String>) -> impl Fn() -> Option<bool> + Send + Sync + Clone + 'static {
+pub fn in_group(
+    group: impl Into<String>,
+) -> impl Fn() -> Option<bool> + Send + Sync + Clone + 'static {
     let auth = Auth::expect();
     let group = group.into();
     move || auth.in_group(&group)

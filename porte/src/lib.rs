@@ -14,10 +14,10 @@ mod authorization;
 mod components;
 mod error;
 mod guards;
+mod refresh;
 mod server_fns;
 mod session_client;
 mod session_header;
-mod refresh;
 mod sync;
 mod types;
 

@@ -228,8 +228,11 @@ mod tests {
     #[test]
     fn refresh_is_due_a_skew_before_expiry_capped_at_a_quarter_of_the_lifetime() {
         let now = 1_000_000.0; // ms
-        // Expires in 3600 s, skew 60 s: due in 3540 s.
-        assert_eq!(refresh_due_ms(Some(1000 + 3600), Some(3600), 60, now), Some(3_540_000));
+                               // Expires in 3600 s, skew 60 s: due in 3540 s.
+        assert_eq!(
+            refresh_due_ms(Some(1000 + 3600), Some(3600), 60, now),
+            Some(3_540_000)
+        );
         // A 5 s token: a quarter of its life (1 s) before it expires, not 60 s.
         assert_eq!(refresh_due_ms(Some(1005), Some(5), 60, now), Some(4_000));
         // Already past due: now, never negative.

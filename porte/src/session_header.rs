@@ -15,7 +15,9 @@ pub(crate) const PROVIDER_HEADER: &str = "x-porte-provider";
 pub(crate) const RENEWED_HEADER: &str = "x-porte-renewed";
 
 /// `github=p1…, local=p1…`.
-pub(crate) fn format<'a>(sessions: impl IntoIterator<Item = (&'a ProviderId, &'a SealedToken)>) -> String {
+pub(crate) fn format<'a>(
+    sessions: impl IntoIterator<Item = (&'a ProviderId, &'a SealedToken)>,
+) -> String {
     sessions
         .into_iter()
         .map(|(p, t)| format!("{p}={}", t.as_str()))
@@ -42,11 +44,17 @@ mod tests {
 
     #[test]
     fn sessions_round_trip_and_junk_is_skipped() {
-        let (a, b) = (ProviderId::parse("github").unwrap(), ProviderId::parse("local").unwrap());
+        let (a, b) = (
+            ProviderId::parse("github").unwrap(),
+            ProviderId::parse("local").unwrap(),
+        );
         let (ta, tb) = (SealedToken::new("p1.ab.c-_d"), SealedToken::new("p1.cd.e"));
         let text = format([(&a, &ta), (&b, &tb)]);
         assert_eq!(text, "github=p1.ab.c-_d, local=p1.cd.e");
         assert_eq!(parse(&text), vec![(a.clone(), ta.clone()), (b, tb)]);
-        assert_eq!(parse("junk, bad id!=x, github=, =p1.x.y, github=p1.ab.c-_d"), vec![(a, ta)]);
+        assert_eq!(
+            parse("junk, bad id!=x, github=, =p1.x.y, github=p1.ab.c-_d"),
+            vec![(a, ta)]
+        );
     }
 }

@@ -25,9 +25,10 @@ pub async fn whoami() -> Result<WhoAmI, porte::Error> {
     Ok(WhoAmI {
         provider: session.provider().id.to_string(),
         user_id: session.user_id().to_owned(),
-        name: session
-            .user()
-            .map_or_else(|| session.user_id().to_owned(), |u| u.display_name().to_owned()),
+        name: session.user().map_or_else(
+            || session.user_id().to_owned(),
+            |u| u.display_name().to_owned(),
+        ),
         groups: session.groups().to_vec(),
     })
 }

@@ -82,11 +82,7 @@ fn SignedInCard(authorization: Authorization) -> impl IntoView {
 fn expiry_countdown(expires_at: Option<u64>, expires_in: Option<u64>) -> impl IntoView {
     let now = RwSignal::new(None::<u64>);
     Effect::new(move |_| {
-        let tick = move || {
-            now.set(Some(
-                (js_sys::Date::now() / 1000.0) as u64,
-            ))
-        };
+        let tick = move || now.set(Some((js_sys::Date::now() / 1000.0) as u64));
         tick();
         if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
             on_cleanup(move || handle.clear());

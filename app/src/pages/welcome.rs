@@ -1,8 +1,8 @@
 //! The Authgear guide's welcome page: "Welcome <name>!" with the user's and token's claims
 //! pretty-printed (no access token, no session token), or "Welcome Guest" and a login link.
 
-use porte::{Auth, Authorization};
 use leptos::prelude::*;
+use porte::{Auth, Authorization};
 
 /// What the page may print of a sign-in: claims and facts, never a token.
 fn printable(a: &Authorization) -> String {

@@ -7,8 +7,15 @@ use porte::{Auth, LoginButtons, LogoutButton, SignedIn, SignedOut};
 #[server(client = porte::SessionClient)]
 pub async fn my_profile() -> Result<String, ServerFnError> {
     let session = porte::require_session().await?;
-    let email = session.user().and_then(|u| u.email.clone()).unwrap_or_default();
-    Ok(format!("{} <{email}>, groups: {}", session.user_id(), session.groups().join(", ")))
+    let email = session
+        .user()
+        .and_then(|u| u.email.clone())
+        .unwrap_or_default();
+    Ok(format!(
+        "{} <{email}>, groups: {}",
+        session.user_id(),
+        session.groups().join(", ")
+    ))
 }
 
 #[component]

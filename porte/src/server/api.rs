@@ -136,7 +136,10 @@ mod examples {
     fn example_0() {
         use crate::server::api::next_link;
         let h = r#"<https://api.github.com/user/teams?page=2>; rel="next", <https://api.github.com/user/teams?page=3>; rel="last""#;
-        assert_eq!(next_link(h).as_deref(), Some("https://api.github.com/user/teams?page=2"));
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://api.github.com/user/teams?page=2")
+        );
         assert_eq!(next_link(r#"<https://x/?page=1>; rel="prev""#), None);
     }
 }

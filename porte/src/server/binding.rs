@@ -77,7 +77,13 @@ mod examples {
         let set_cookie = b.cookie(false).encoded().to_string();
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("Path=/"));
         let header = b.cookie(false).encoded().stripped().to_string();
-        assert_eq!(BrowserBinding::from_cookie_header(Some(&header), false), Some(b));
-        assert_eq!(BrowserBinding::from_cookie_header(Some("porte_bind=short"), false), None);
+        assert_eq!(
+            BrowserBinding::from_cookie_header(Some(&header), false),
+            Some(b)
+        );
+        assert_eq!(
+            BrowserBinding::from_cookie_header(Some("porte_bind=short"), false),
+            None
+        );
     }
 }

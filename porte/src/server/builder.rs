@@ -218,7 +218,9 @@ impl PorteBuilder {
             (None, None) => !cfg!(debug_assertions),
             (None, Some((_, v))) if v == "production" => true,
             (None, Some((_, v))) if v == "development" => false,
-            (None, Some((name, _))) => return Err(invalid(name, "expected production or development")),
+            (None, Some((name, _))) => {
+                return Err(invalid(name, "expected production or development"))
+            }
         };
         let secret = match (self.secret, read(SECRET)) {
             (Some(k), _) => Some(app_secret("secret_key", &k)?),
@@ -246,7 +248,12 @@ impl PorteBuilder {
             (Some(t), _) => check_timeout("provider_timeout", t)?,
             (None, Some((name, raw))) => match raw.parse::<u64>() {
                 Ok(secs) => check_timeout(name, Duration::from_secs(secs))?,
-                Err(_) => return Err(invalid(name, &format!("expected whole seconds from 1 to 120, got {raw:?}"))),
+                Err(_) => {
+                    return Err(invalid(
+                        name,
+                        &format!("expected whole seconds from 1 to 120, got {raw:?}"),
+                    ))
+                }
             },
             (None, None) => DEFAULT_PROVIDER_TIMEOUT,
         };
@@ -255,7 +262,11 @@ impl PorteBuilder {
             None => parse_path(var, env.get(var).unwrap_or(default)),
         };
         let base_path = path(self.base_path, BASE_PATH, DEFAULT_BASE_PATH)?;
-        let server_fn_prefix = path(self.server_fn_prefix, SERVER_FN_PREFIX, DEFAULT_SERVER_FN_PREFIX)?;
+        let server_fn_prefix = path(
+            self.server_fn_prefix,
+            SERVER_FN_PREFIX,
+            DEFAULT_SERVER_FN_PREFIX,
+        )?;
         let home_path = path(self.home_path, HOME_PATH, "/")?;
         let seconds = |code: Option<Duration>, var: &'static str, default: Duration| match code {
             Some(d) => Ok(d.as_secs()),
@@ -375,7 +386,10 @@ fn check_timeout(name: &str, t: Duration) -> Result<Duration, ConfigError> {
     if (1..=120).contains(&t.as_secs()) && t.subsec_nanos() == 0 {
         Ok(t)
     } else {
-        Err(invalid(name, &format!("expected whole seconds from 1 to 120, got {t:?}")))
+        Err(invalid(
+            name,
+            &format!("expected whole seconds from 1 to 120, got {t:?}"),
+        ))
     }
 }
 
@@ -393,12 +407,19 @@ fn parse_origin(name: &str, raw: &str) -> Result<Url, ConfigError> {
 
 /// `/` or `/a/b` (no trailing slash, no query, plain path characters).
 fn parse_path(name: &str, raw: &str) -> Result<String, ConfigError> {
-    let trimmed = if raw.len() > 1 { raw.trim_end_matches('/') } else { raw };
+    let trimmed = if raw.len() > 1 {
+        raw.trim_end_matches('/')
+    } else {
+        raw
+    };
     let plain = trimmed
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
     if !trimmed.starts_with('/') || trimmed.starts_with("//") || !plain || trimmed.contains("..") {
-        return Err(invalid(name, &format!("expected a path such as /api/oauth, got {raw:?}")));
+        return Err(invalid(
+            name,
+            &format!("expected a path such as /api/oauth, got {raw:?}"),
+        ));
     }
     Ok(trimmed.to_owned())
 }

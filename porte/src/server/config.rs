@@ -202,7 +202,10 @@ mod examples {
     #[test]
     fn example_1() {
         use crate::server::config::Vars;
-        let v = Vars::new([("A".to_string(), " x ".to_string()), ("B".into(), " ".into())]);
+        let v = Vars::new([
+            ("A".to_string(), " x ".to_string()),
+            ("B".into(), " ".into()),
+        ]);
         assert_eq!(v.get("A"), Some("x"));
         assert_eq!(v.get("B"), None);
     }

@@ -150,7 +150,11 @@ fn the_older_app_names_still_work_and_are_reported() {
         ("PORTE_ORIGIN", "https://new.example"),
     ]))
     .unwrap();
-    assert_eq!(both.origin_text(), "https://new.example", "the new name wins");
+    assert_eq!(
+        both.origin_text(),
+        "https://new.example",
+        "the new name wins"
+    );
     let err = Config::from_vars(vars(&[("APP_SECRET_KEY", "short")])).unwrap_err();
     assert!(matches!(err, ConfigError::Invalid { name, .. } if name == "APP_SECRET_KEY"));
 }
@@ -158,7 +162,11 @@ fn the_older_app_names_still_work_and_are_reported() {
 #[test]
 fn code_wins_over_the_environment_and_adds_to_its_providers() {
     let c = PorteBuilder::default()
-        .from_vars(vars(&LOCAL).into_iter().chain(vars(&[("PORTE_ORIGIN", "https://env.example")])))
+        .from_vars(
+            vars(&LOCAL)
+                .into_iter()
+                .chain(vars(&[("PORTE_ORIGIN", "https://env.example")])),
+        )
         .origin("https://code.example")
         .provider(crate::providers::github("id", "secret"))
         .base_path("/auth/")
@@ -171,7 +179,10 @@ fn code_wins_over_the_environment_and_adds_to_its_providers() {
     assert_eq!(c.post_logout_uri(), "https://code.example/auth/logged-out");
     let ids: Vec<&str> = c.providers.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["github", "local"]);
-    assert_eq!((c.server_fn_prefix.as_str(), c.home_path.as_str()), ("/rpc", "/start"));
+    assert_eq!(
+        (c.server_fn_prefix.as_str(), c.home_path.as_str()),
+        ("/rpc", "/start")
+    );
     assert_eq!(c.provider_timeout, Duration::from_secs(3));
     let dup = PorteBuilder::default()
         .from_vars(vars(&LOCAL))
@@ -182,20 +193,36 @@ fn code_wins_over_the_environment_and_adds_to_its_providers() {
 
 #[test]
 fn bad_paths_and_code_settings_name_what_is_wrong() {
-    for (path, ok) in [("/api/oauth", true), ("/", true), ("api", false), ("//x", false), ("/a?b", false), ("/a/../b", false)] {
+    for (path, ok) in [
+        ("/api/oauth", true),
+        ("/", true),
+        ("api", false),
+        ("//x", false),
+        ("/a?b", false),
+        ("/a/../b", false),
+    ] {
         let r = PorteBuilder::default().base_path(path).into_config();
         assert_eq!(r.is_ok(), ok, "{path}");
     }
-    let err = PorteBuilder::default().origin("http://x.example/app").into_config().unwrap_err();
+    let err = PorteBuilder::default()
+        .origin("http://x.example/app")
+        .into_config()
+        .unwrap_err();
     assert!(matches!(err, ConfigError::Invalid { name, .. } if name == "origin"));
-    let err = PorteBuilder::default().secret_key("short").into_config().unwrap_err();
+    let err = PorteBuilder::default()
+        .secret_key("short")
+        .into_config()
+        .unwrap_err();
     assert!(matches!(err, ConfigError::Invalid { name, .. } if name == "secret_key"));
     let err = PorteBuilder::default()
         .provider_timeout(Duration::from_millis(500))
         .into_config()
         .unwrap_err();
     assert!(matches!(err, ConfigError::Invalid { name, .. } if name == "provider_timeout"));
-    let root = PorteBuilder::default().base_path("/").into_config().unwrap();
+    let root = PorteBuilder::default()
+        .base_path("/")
+        .into_config()
+        .unwrap();
     assert_eq!(root.redirect_uri(), "http://127.0.0.1:3000/redirect");
 }
 
@@ -211,7 +238,10 @@ fn typed_providers_match_their_environment_twins() {
     .unwrap();
     let github = crate::providers::github("id", "s");
     let entra = crate::providers::entra("id", "s", "organizations").unwrap();
-    for (a, b) in [(&from_env.providers[0], &github), (&from_env.providers[1], &entra)] {
+    for (a, b) in [
+        (&from_env.providers[0], &github),
+        (&from_env.providers[1], &entra),
+    ] {
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
     assert!(crate::providers::entra("id", "s", "a/b").is_err());

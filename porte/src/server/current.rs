@@ -167,19 +167,17 @@ pub async fn require_session() -> Result<Session, Error> {
 
 /// [`require_session`], for one provider when the user signed in with several.
 pub async fn require_session_for(provider: &str) -> Result<Session, Error> {
-    let id = ProviderId::parse(provider).map_err(|e| {
-        Error::new(ErrorCode::InvalidRequest, Some(e.to_string()))
-    })?;
+    let id = ProviderId::parse(provider)
+        .map_err(|e| Error::new(ErrorCode::InvalidRequest, Some(e.to_string())))?;
     in_server_fn(Some(&id)).await
 }
 
 /// [`require_session`], and the user must be in `group` (`forbidden`, 403, otherwise).
 pub async fn require_group(group: &str) -> Result<Session, Error> {
     let session = require_session().await?;
-    session.require_group(group).map_err(|e| {
-        respond_with(&Refusal::from(e.clone()));
-        e
-    })
+    session
+        .require_group(group)
+        .inspect_err(|e| respond_with(&Refusal::from(e.clone())))
 }
 
 /// The session when one was sent; `None` when signed out. A token that was sent but cannot be
@@ -261,7 +259,10 @@ impl From<AuthError> for Refusal {
 impl Refusal {
     fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
         let code = HeaderValue::from_str(self.error.error.as_str()).ok();
-        let provider = self.provider.as_ref().and_then(|p| HeaderValue::from_str(p.as_str()).ok());
+        let provider = self
+            .provider
+            .as_ref()
+            .and_then(|p| HeaderValue::from_str(p.as_str()).ok());
         [(ERROR_HEADER, code), (PROVIDER_HEADER, provider)]
             .into_iter()
             .filter_map(|(name, v)| Some((header::HeaderName::from_static(name), v?)))
@@ -326,7 +327,10 @@ pub(crate) async fn session_from_parts(
     };
     let Some((claimed, sealed)) = chosen else {
         let what = which.map_or_else(String::new, |p| format!(" with {p}"));
-        let error = Error::new(ErrorCode::NotSignedIn, Some(format!("Sign in{what} first.")));
+        let error = Error::new(
+            ErrorCode::NotSignedIn,
+            Some(format!("Sign in{what} first.")),
+        );
         return Err(error.into());
     };
     let cookies = parts
@@ -340,7 +344,9 @@ pub(crate) async fn session_from_parts(
     let binding = porte.binding(cookies).map_err(refused)?;
     let data = porte.open_alive(&sealed, &binding).await.map_err(refused)?;
     if data.provider != claimed {
-        return Err(refused(AuthError::Session("the token is another provider's".into())));
+        return Err(refused(AuthError::Session(
+            "the token is another provider's".into(),
+        )));
     }
     let now = super::flow_cookie::unix_now().max(0) as u64;
     if data.token.expires_at.is_some_and(|at| at <= now) {
@@ -372,10 +378,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
         let porte = Porte::of(parts).map_err(IntoResponse::into_response)?;
         match session_from_parts(&porte, parts, None).await {
             Ok(s) => Ok(Some(s)),

@@ -201,11 +201,29 @@ mod examples {
     #[test]
     fn example_0() {
         use crate::server::{discovery::issuer_matches, providers::IssuerRule};
-        let entra = IssuerRule::EntraTenant { tenant: "common".into() };
+        let entra = IssuerRule::EntraTenant {
+            tenant: "common".into(),
+        };
         let configured = "https://login.microsoftonline.com/common/v2.0";
-        assert!(issuer_matches(&entra, configured, "https://login.microsoftonline.com/{tenantid}/v2.0"));
-        assert!(!issuer_matches(&entra, configured, "https://evil.example/{tenantid}/v2.0"));
-        assert!(issuer_matches(&IssuerRule::Exact, "https://a.example/", "https://a.example/"));
-        assert!(!issuer_matches(&IssuerRule::Exact, "https://a.example", "https://a.example/"));
+        assert!(issuer_matches(
+            &entra,
+            configured,
+            "https://login.microsoftonline.com/{tenantid}/v2.0"
+        ));
+        assert!(!issuer_matches(
+            &entra,
+            configured,
+            "https://evil.example/{tenantid}/v2.0"
+        ));
+        assert!(issuer_matches(
+            &IssuerRule::Exact,
+            "https://a.example/",
+            "https://a.example/"
+        ));
+        assert!(!issuer_matches(
+            &IssuerRule::Exact,
+            "https://a.example",
+            "https://a.example/"
+        ));
     }
 }

@@ -9,15 +9,17 @@ use leptos::prelude::use_context;
 
 /// The `Porte` and the request of the server function being run.
 pub(crate) fn here() -> Result<(Porte, Parts), Error> {
-    let parts = use_context::<Parts>().ok_or_else(|| {
-        Error::new(ErrorCode::ServerError, Some("not inside a request".into()))
-    })?;
+    let parts = use_context::<Parts>()
+        .ok_or_else(|| Error::new(ErrorCode::ServerError, Some("not inside a request".into())))?;
     Ok((Porte::of(&parts)?, parts))
 }
 
 /// The request's `Cookie` header.
 pub(crate) fn cookie_header(parts: &Parts) -> Option<&str> {
-    parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok())
+    parts
+        .headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// The sessions the browser sent with the call (`SessionClient`).
@@ -34,7 +36,10 @@ pub(crate) fn sent_sessions(parts: &Parts) -> Vec<(crate::ProviderId, crate::Sea
 /// Adds a `Set-Cookie` to the server function's response.
 pub(crate) fn set_cookie(cookie: &cookie::Cookie<'_>) {
     let options = use_context::<leptos_axum::ResponseOptions>();
-    if let (Some(options), Ok(value)) = (options, HeaderValue::from_str(&cookie.encoded().to_string())) {
+    if let (Some(options), Ok(value)) = (
+        options,
+        HeaderValue::from_str(&cookie.encoded().to_string()),
+    ) {
         options.append_header(header::SET_COOKIE, value);
     }
 }

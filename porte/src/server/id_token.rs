@@ -152,13 +152,29 @@ mod examples {
         let claims = |v: serde_json::Value| v.as_object().unwrap().clone();
         let google = IssuerRule::SchemelessAlias;
         let doc = "https://accounts.google.com";
-        assert!(check_issuer(&google, doc, &claims(serde_json::json!({"iss": "accounts.google.com"}))).is_ok());
-        assert!(check_issuer(&google, doc, &claims(serde_json::json!({"iss": "evil.example"}))).is_err());
-        let entra = IssuerRule::EntraTenant { tenant: "common".into() };
+        assert!(check_issuer(
+            &google,
+            doc,
+            &claims(serde_json::json!({"iss": "accounts.google.com"}))
+        )
+        .is_ok());
+        assert!(check_issuer(
+            &google,
+            doc,
+            &claims(serde_json::json!({"iss": "evil.example"}))
+        )
+        .is_err());
+        let entra = IssuerRule::EntraTenant {
+            tenant: "common".into(),
+        };
         let doc = "https://login.microsoftonline.com/{tenantid}/v2.0";
-        let ok = claims(serde_json::json!({"iss": "https://login.microsoftonline.com/t1/v2.0", "tid": "t1"}));
+        let ok = claims(
+            serde_json::json!({"iss": "https://login.microsoftonline.com/t1/v2.0", "tid": "t1"}),
+        );
         assert!(check_issuer(&entra, doc, &ok).is_ok());
-        let forged = claims(serde_json::json!({"iss": "https://login.microsoftonline.com/t1/v2.0", "tid": "t2"}));
+        let forged = claims(
+            serde_json::json!({"iss": "https://login.microsoftonline.com/t1/v2.0", "tid": "t2"}),
+        );
         assert!(check_issuer(&entra, doc, &forged).is_err());
     }
 }

@@ -373,8 +373,8 @@ pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), Au
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::discovery::DiscoveryDocument;
     use crate::server::builder::Config;
+    use crate::server::discovery::DiscoveryDocument;
     use crate::server::Porte;
     use crate::ProviderId;
 
@@ -480,10 +480,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, AuthError::Discovery { .. }), "{err:?}");
-        assert_eq!(
-            crate::Error::from(err).error,
-            "provider_unavailable"
-        );
+        assert_eq!(crate::Error::from(err).error, "provider_unavailable");
         let unknown = auth
             .start_login(&request("nope", &[], false))
             .await

@@ -54,15 +54,35 @@ pub fn logout_url(
 mod examples {
     #[test]
     fn example_0() {
-        use crate::server::{logout::{logout_url, LogoutRequest}, providers::Logout};
-        let req = LogoutRequest { client_id: "c", id_token_hint: Some("eyJ"),
-            post_logout_redirect_uri: "http://127.0.0.1:3000/", state: "s" };
-        let auth0 = Logout::EndSessionOrAuth0 { base: "https://t.auth0.com".into() };
-        assert_eq!(logout_url(&auth0, None, &req).unwrap(),
-            "https://t.auth0.com/v2/logout?client_id=c&returnTo=http%3A%2F%2F127.0.0.1%3A3000%2F");
-        let oidc = logout_url(&Logout::EndSession, Some("https://idp.example/logout"), &req).unwrap();
-        assert!(oidc.starts_with("https://idp.example/logout?id_token_hint=eyJ&post_logout_redirect_uri="));
-        assert_eq!(logout_url(&Logout::None, Some("https://idp.example/logout"), &req), None);
+        use crate::server::{
+            logout::{logout_url, LogoutRequest},
+            providers::Logout,
+        };
+        let req = LogoutRequest {
+            client_id: "c",
+            id_token_hint: Some("eyJ"),
+            post_logout_redirect_uri: "http://127.0.0.1:3000/",
+            state: "s",
+        };
+        let auth0 = Logout::EndSessionOrAuth0 {
+            base: "https://t.auth0.com".into(),
+        };
+        assert_eq!(
+            logout_url(&auth0, None, &req).unwrap(),
+            "https://t.auth0.com/v2/logout?client_id=c&returnTo=http%3A%2F%2F127.0.0.1%3A3000%2F"
+        );
+        let oidc = logout_url(
+            &Logout::EndSession,
+            Some("https://idp.example/logout"),
+            &req,
+        )
+        .unwrap();
+        assert!(oidc
+            .starts_with("https://idp.example/logout?id_token_hint=eyJ&post_logout_redirect_uri="));
+        assert_eq!(
+            logout_url(&Logout::None, Some("https://idp.example/logout"), &req),
+            None
+        );
         assert_eq!(logout_url(&Logout::EndSession, None, &req), None);
     }
 }

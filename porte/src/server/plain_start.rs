@@ -24,7 +24,11 @@ pub(crate) struct StartForm {
 /// The handler: sets the flow cookie and forwards to the provider; on failure, the completion
 /// page carries the error back to the app's page, which shows it as for any other login. The
 /// sign-in comes back to the page the form was on (its same-origin `Referer`), else home.
-pub(crate) async fn start_in_this_tab(auth: &Porte, referer: Option<&str>, form: StartForm) -> Response {
+pub(crate) async fn start_in_this_tab(
+    auth: &Porte,
+    referer: Option<&str>,
+    form: StartForm,
+) -> Response {
     let home = auth.0.config.home_path.clone();
     let origin = auth.0.config.origin_text();
     let return_to = referer
@@ -32,7 +36,10 @@ pub(crate) async fn start_in_this_tab(auth: &Porte, referer: Option<&str>, form:
         .filter(|path| path.starts_with('/'))
         .map_or_else(|| home.clone(), str::to_owned);
     let started = match ProviderId::parse(&form.provider) {
-        Ok(provider) => auth.start_login(&same_tab_request(provider, return_to)).await,
+        Ok(provider) => {
+            auth.start_login(&same_tab_request(provider, return_to))
+                .await
+        }
         Err(e) => Err(super::AuthError::InvalidRequest(e.to_string())),
     };
     match started {

@@ -131,11 +131,26 @@ mod tests {
             h
         };
         assert!(same_site(&headers(&[]), &porte));
-        assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")]), &porte));
-        assert!(same_site(&headers(&[("origin", "https://app.example")]), &porte));
-        assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")]), &porte));
-        assert!(!same_site(&headers(&[("sec-fetch-site", "same-site")]), &porte));
-        assert!(!same_site(&headers(&[("origin", "https://evil.example")]), &porte));
+        assert!(same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &porte
+        ));
+        assert!(same_site(
+            &headers(&[("origin", "https://app.example")]),
+            &porte
+        ));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &porte
+        ));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &porte
+        ));
+        assert!(!same_site(
+            &headers(&[("origin", "https://evil.example")]),
+            &porte
+        ));
         assert!(!same_site(&headers(&[("origin", "null")]), &porte));
     }
 }

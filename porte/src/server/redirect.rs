@@ -47,7 +47,11 @@ impl RedirectQuery {
 }
 
 /// `GET <base>/redirect`: completes the flow and answers with the completion page.
-pub(crate) async fn oauth_redirect(porte: &Porte, headers: &HeaderMap, raw: Option<&str>) -> Response {
+pub(crate) async fn oauth_redirect(
+    porte: &Porte,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Response {
     let query = RedirectQuery::parse(raw.unwrap_or(""));
     let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     let finished = porte.complete_login(&query, cookie_header).await;

@@ -51,9 +51,22 @@ mod examples {
     #[test]
     fn example_0() {
         use crate::server::return_path::safe_return_path;
-        assert_eq!(safe_return_path("/welcome?x=1#top").as_deref(), Some("/welcome?x=1#top"));
-        for evil in ["//evil.example", "/\\evil.example", "https://evil.example", "/%2F%2Fevil.example",
-                     "%2F%2Fevil.example", "/%5Cevil.example", "javascript:alert(1)", "/a\tb", "", "/..//evil.example"] {
+        assert_eq!(
+            safe_return_path("/welcome?x=1#top").as_deref(),
+            Some("/welcome?x=1#top")
+        );
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/%2F%2Fevil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "javascript:alert(1)",
+            "/a\tb",
+            "",
+            "/..//evil.example",
+        ] {
             assert_eq!(safe_return_path(evil), None, "{evil}");
         }
     }

@@ -57,23 +57,41 @@ impl<S: Clone + Send + Sync + 'static> PorteRouter for Router<S> {
             .route(&config.path("redirect"), get(redirect))
             .route(&config.path("logged-out"), get(after_logout))
             .route(&config.path("start"), post(start))
-            .route(&config.path(&COMPLETE_JS.file_name()), get(|| async { COMPLETE_JS.response() }))
-            .route(&config.path(&COMPLETE_CSS.file_name()), get(|| async { COMPLETE_CSS.response() }))
+            .route(
+                &config.path(&COMPLETE_JS.file_name()),
+                get(|| async { COMPLETE_JS.response() }),
+            )
+            .route(
+                &config.path(&COMPLETE_CSS.file_name()),
+                get(|| async { COMPLETE_CSS.response() }),
+            )
             .with_state(porte.clone());
         self.merge(endpoints)
             .layer(axum::middleware::from_fn_with_state(porte.clone(), protect))
     }
 }
 
-async fn redirect(State(porte): State<Porte>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+async fn redirect(
+    State(porte): State<Porte>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     oauth_redirect(&porte, &headers, raw.as_deref()).await
 }
 
-async fn after_logout(State(porte): State<Porte>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+async fn after_logout(
+    State(porte): State<Porte>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     logged_out(&porte.0.config, &headers, raw.as_deref())
 }
 
-async fn start(State(porte): State<Porte>, headers: HeaderMap, Form(form): Form<StartForm>) -> Response {
+async fn start(
+    State(porte): State<Porte>,
+    headers: HeaderMap,
+    Form(form): Form<StartForm>,
+) -> Response {
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
     start_in_this_tab(&porte, referer, form).await
 }
@@ -121,7 +139,10 @@ impl Asset {
     fn response(&self) -> Response {
         let mut response = self.body.into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),

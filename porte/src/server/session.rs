@@ -7,8 +7,8 @@
 //! keys coexist: the newest seals, all of them open (rotation without logging anyone out).
 
 use super::binding::BrowserBinding;
-use super::token::TokenSet;
 use super::config::AppSecret;
+use super::token::TokenSet;
 use crate::{ProviderId, SealedToken, UserProfile};
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::Aes256Gcm;
@@ -201,8 +201,12 @@ mod tests {
         let sealed = sealer.seal_bytes(b"hello", &browser);
         assert!(sealed.as_str().starts_with("p1."));
         assert_eq!(sealer.open_bytes(&sealed, &browser).unwrap(), b"hello");
-        assert!(sealer.open_bytes(&sealed, &BrowserBinding::generate()).is_err());
-        assert!(Sealer::new(None, &[]).open_bytes(&sealed, &browser).is_err());
+        assert!(sealer
+            .open_bytes(&sealed, &BrowserBinding::generate())
+            .is_err());
+        assert!(Sealer::new(None, &[])
+            .open_bytes(&sealed, &browser)
+            .is_err());
     }
 
     #[test]

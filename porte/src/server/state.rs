@@ -72,10 +72,15 @@ impl Porte {
                 name: "HTTP client".into(),
                 reason: e.to_string(),
             })?;
-        let cookies =
-            FlowCookies::new(config.secret.as_ref(), config.is_https()).with_path(&config.base_path);
+        let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https())
+            .with_path(&config.base_path);
         let sealer = Sealer::new(config.secret.as_ref(), &config.previous_secrets);
-        let providers = config.providers.iter().cloned().map(Provider::new).collect();
+        let providers = config
+            .providers
+            .iter()
+            .cloned()
+            .map(Provider::new)
+            .collect();
         Ok(Self(Arc::new(Inner {
             config,
             providers,
@@ -132,10 +137,11 @@ impl Porte {
             );
         }
         for p in &self.0.providers {
-            let logout = p
-                .has_provider_logout()
-                .then(|| config.post_logout_uri())
-                .unwrap_or_else(|| "-".into());
+            let logout = if p.has_provider_logout() {
+                config.post_logout_uri()
+            } else {
+                "-".into()
+            };
             tracing::info!(
                 provider = %p.spec.id,
                 label = %p.spec.label,

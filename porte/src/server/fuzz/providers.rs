@@ -4,9 +4,9 @@
 
 use super::{doc, json_leaf, json_with, object_with, run, text_with, Doc};
 use crate::server::api::next_link;
+use crate::server::config::Vars;
 use crate::server::profile::fetch_groups;
 use crate::server::providers::{self, github, Groups, ProfileInput, ProviderSpec};
-use crate::server::config::Vars;
 use crate::{ProviderId, UserProfile};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

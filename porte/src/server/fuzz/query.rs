@@ -3,9 +3,9 @@
 
 use super::{run, text_with};
 use crate::server::discovery::{Discovered, DiscoveryDocument};
-use crate::server::return_path::safe_return_path;
 use crate::server::login::check_response_issuer;
 use crate::server::redirect::RedirectQuery;
+use crate::server::return_path::safe_return_path;
 use crate::server::AuthError;
 use proptest::prelude::*;
 use std::collections::HashMap;

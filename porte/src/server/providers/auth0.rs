@@ -24,7 +24,11 @@ pub fn auth0(
 ) -> Result<ProviderSpec, ConfigError> {
     let vars = Vars::new([("domain".to_owned(), domain.to_owned())]);
     let base = domain_url(&vars, "domain")?;
-    Ok(spec(base, client_id.into(), ClientSecret::new(client_secret)))
+    Ok(spec(
+        base,
+        client_id.into(),
+        ClientSecret::new(client_secret),
+    ))
 }
 
 /// The Auth0 provider, when `AUTH0_…` variables are set.

@@ -21,7 +21,11 @@ pub fn authgear(
 ) -> Result<ProviderSpec, ConfigError> {
     let vars = Vars::new([("domain".to_owned(), domain.to_owned())]);
     let issuer = domain_url(&vars, "domain")?;
-    Ok(spec(issuer, client_id.into(), ClientSecret::new(client_secret)))
+    Ok(spec(
+        issuer,
+        client_id.into(),
+        ClientSecret::new(client_secret),
+    ))
 }
 
 /// The Authgear provider, when `AUTHGEAR_…` variables are set.

@@ -30,7 +30,14 @@ pub fn entra(
     client_secret: impl Into<String>,
     tenant: &str,
 ) -> Result<ProviderSpec, ConfigError> {
-    spec(client_id.into(), ClientSecret::new(client_secret), "tenant", tenant, AUTHORITY, GRAPH)
+    spec(
+        client_id.into(),
+        ClientSecret::new(client_secret),
+        "tenant",
+        tenant,
+        AUTHORITY,
+        GRAPH,
+    )
 }
 
 /// Entra ID in a national cloud: its authority (`https://login.microsoftonline.us`) and Graph
@@ -45,7 +52,14 @@ pub fn entra_in_cloud(
     let authority = code_url("authority", authority)?;
     let graph = code_url("graph_url", graph_url)?;
     let secret = ClientSecret::new(client_secret);
-    spec(client_id.into(), secret, "tenant", tenant, &authority, &graph)
+    spec(
+        client_id.into(),
+        secret,
+        "tenant",
+        tenant,
+        &authority,
+        &graph,
+    )
 }
 
 /// The Entra ID provider, when `AZURE_…` variables are set.
@@ -57,7 +71,14 @@ pub(crate) fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError
     let graph = vars.url("AZURE_GRAPH_URL", GRAPH)?;
     let tenant = vars.get("AZURE_TENANT").unwrap_or("common");
     let (id, secret) = credentials(vars, "AZURE")?;
-    let spec = spec(id, ClientSecret::new(secret), "AZURE_TENANT", tenant, &authority, &graph)?;
+    let spec = spec(
+        id,
+        ClientSecret::new(secret),
+        "AZURE_TENANT",
+        tenant,
+        &authority,
+        &graph,
+    )?;
     Ok(Some(spec.env_overrides(vars, "AZURE")))
 }
 

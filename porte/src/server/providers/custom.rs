@@ -7,9 +7,9 @@
 //! (an array of objects with a `name`, pages via `Link`), `LABEL`.
 
 use super::{
-    code_url, credentials, provider_id, standard_claims, text, ClientAuth,
-    Endpoints, Groups, Logout, MapProfile, MappedUser, Paging, Profile, ProfileInput,
-    ProfileSource, ProviderSpec, Revocation, Scopes,
+    code_url, credentials, provider_id, standard_claims, text, ClientAuth, Endpoints, Groups,
+    Logout, MapProfile, MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec,
+    Revocation, Scopes,
 };
 use crate::server::config::{default_label, ClientSecret, ConfigError, Vars};
 use crate::ProviderId;

@@ -36,7 +36,12 @@ pub fn github_enterprise(
 ) -> Result<ProviderSpec, ConfigError> {
     let web = code_url("github_enterprise web_url", web_url)?;
     let api = code_url("github_enterprise api_url", api_url)?;
-    Ok(spec(client_id.into(), ClientSecret::new(client_secret), &web, &api))
+    Ok(spec(
+        client_id.into(),
+        ClientSecret::new(client_secret),
+        &web,
+        &api,
+    ))
 }
 
 /// The GitHub provider, when `GITHUB_…` variables are set.
@@ -47,7 +52,9 @@ pub(crate) fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError
     let web = vars.url("GITHUB_URL", WEB)?;
     let api = vars.url("GITHUB_API_URL", API)?;
     let (id, secret) = credentials(vars, "GITHUB")?;
-    Ok(Some(spec(id, ClientSecret::new(secret), &web, &api).env_overrides(vars, "GITHUB")))
+    Ok(Some(
+        spec(id, ClientSecret::new(secret), &web, &api).env_overrides(vars, "GITHUB"),
+    ))
 }
 
 fn spec(client_id: String, client_secret: ClientSecret, web: &str, api: &str) -> ProviderSpec {

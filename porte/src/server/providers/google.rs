@@ -16,7 +16,12 @@ const ISSUER: &str = "https://accounts.google.com";
 /// Google: a web client's id and secret. Asks for offline access (a refresh token, with
 /// `prompt=consent`); see [`ProviderSpec::auth_params`] to change that.
 pub fn google(client_id: impl Into<String>, client_secret: impl Into<String>) -> ProviderSpec {
-    spec(client_id.into(), ClientSecret::new(client_secret), ISSUER.into(), true)
+    spec(
+        client_id.into(),
+        ClientSecret::new(client_secret),
+        ISSUER.into(),
+        true,
+    )
 }
 
 /// The Google provider, when `GOOGLE_…` variables are set.

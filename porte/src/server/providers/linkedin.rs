@@ -27,7 +27,9 @@ pub(crate) fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError
     let web = vars.url("LINKEDIN_URL", WEB)?;
     let api = vars.url("LINKEDIN_API_URL", API)?;
     let (id, secret) = credentials(vars, "LINKEDIN")?;
-    Ok(Some(spec(id, secret, &web, &api).env_overrides(vars, "LINKEDIN")))
+    Ok(Some(
+        spec(id, secret, &web, &api).env_overrides(vars, "LINKEDIN"),
+    ))
 }
 
 fn spec(client_id: String, secret: String, web: &str, api: &str) -> ProviderSpec {

@@ -55,8 +55,14 @@ fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
         reason: e.to_string(),
     })?;
     let (client_id, secret) = credentials(vars, &prefix)?;
-    let mut spec = spec(id, &default_label(name), client_id, ClientSecret::new(secret), issuer)
-        .env_overrides(vars, &prefix);
+    let mut spec = spec(
+        id,
+        &default_label(name),
+        client_id,
+        ClientSecret::new(secret),
+        issuer,
+    )
+    .env_overrides(vars, &prefix);
     spec.groups = Groups::Claim(vars.label(&var("_GROUPS_CLAIM"), "groups"));
     Ok(spec)
 }
