@@ -98,6 +98,8 @@ export default defineConfig({
     {
       command: "node emulators/server.mjs",
       cwd: here,
+      // The main server, and the instances the lifetime and fleet tests start on 3005.
+      env: { EMULATOR_REDIRECT_URIS: "http://127.0.0.1:3000/api/oauth/redirect,http://127.0.0.1:3005/api/oauth/redirect" },
       url: "http://127.0.0.1:4025/_emulator/health",
       reuseExistingServer: false,
       stdout: "pipe",

@@ -16,8 +16,13 @@ export class Instance {
     private readonly output: string[],
   ) {}
 
-  /** Starts the server on `port`, serving the public origin `origin`, and waits until it answers. */
-  static async start(port: number, origin = `http://127.0.0.1:${port}`): Promise<Instance> {
+  /** Starts the server on `port`, serving the public origin `origin`, with `env` added to its
+   *  environment, and waits until it answers. */
+  static async start(
+    port: number,
+    origin = `http://127.0.0.1:${port}`,
+    env: Record<string, string> = {},
+  ): Promise<Instance> {
     const output: string[] = [];
     const child = spawn(serverBin, [], {
       cwd: root,
@@ -27,6 +32,7 @@ export class Instance {
         PORTE_ORIGIN: origin,
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         RUST_LOG: "info",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -127,6 +127,31 @@ impl fmt::Debug for SealedToken {
     }
 }
 
+/// When a session ends (Unix seconds): `expires_at` whatever happens, `idle_until` unless it is
+/// used before (a refresh, a restore, a protected call). Past either, Porte ends it in every tab
+/// with `session_expired`.
+///
+/// ```
+/// let t = porte::SessionTimes { signed_in_at: 100, expires_at: 1_000, idle_until: 400 };
+/// assert_eq!(t.ends_at(), 400);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTimes {
+    /// The sign-in.
+    pub signed_in_at: u64,
+    /// The absolute end.
+    pub expires_at: u64,
+    /// The end unless the session is used before.
+    pub idle_until: u64,
+}
+
+impl SessionTimes {
+    /// When the session ends if it is not used again.
+    pub fn ends_at(&self) -> u64 {
+        self.expires_at.min(self.idle_until)
+    }
+}
+
 /// One provider's sign-in: Flet's `page.auth` (`token`, `user`, `provider`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Authorization {
@@ -136,6 +161,8 @@ pub struct Authorization {
     pub token: TokenInfo,
     /// The user (absent when the login asked for `fetch_user: false`).
     pub user: Option<UserProfile>,
+    /// When the session ends.
+    pub session: SessionTimes,
     /// The encrypted token to keep and send back to server functions.
     pub sealed: SealedToken,
 }
@@ -190,6 +217,9 @@ pub struct LogoutEvent {
     pub provider: ProviderId,
     /// Why, when the user did not ask for it (e.g. the provider revoked the grant).
     pub reason: Option<String>,
+    /// Why, as a code, when the session ended by itself: `session_expired`, `session_ended`,
+    /// `invalid_session`, the provider's `invalid_grant`, …
+    pub code: Option<crate::ErrorCode>,
 }
 
 /// What the page asks the server for when a login starts (the serialisable part of

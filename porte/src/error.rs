@@ -66,6 +66,9 @@ pub enum ErrorCode {
     GroupsFailed,
     /// A call to the provider's API failed. HTTP 502.
     ProviderApiFailed,
+    /// The store of ended sessions (Redis) cannot be reached, so no session is accepted (fail
+    /// closed). HTTP 503.
+    SessionStoreUnavailable,
     /// Something failed on the server (misconfiguration, transport). HTTP 500.
     ServerError,
     /// Any other code, e.g. a provider's own.
@@ -73,7 +76,7 @@ pub enum ErrorCode {
 }
 
 /// Every named code with its text, in one place.
-const NAMES: [(ErrorCode, &str); 23] = [
+const NAMES: [(ErrorCode, &str); 24] = [
     (ErrorCode::NotSignedIn, "not_signed_in"),
     (ErrorCode::InvalidSession, "invalid_session"),
     (ErrorCode::TokenExpired, "token_expired"),
@@ -96,6 +99,7 @@ const NAMES: [(ErrorCode, &str); 23] = [
     (ErrorCode::UserinfoFailed, "userinfo_failed"),
     (ErrorCode::GroupsFailed, "groups_failed"),
     (ErrorCode::ProviderApiFailed, "provider_api_failed"),
+    (ErrorCode::SessionStoreUnavailable, "session_store_unavailable"),
     (ErrorCode::ServerError, "server_error"),
 ];
 
@@ -127,6 +131,7 @@ impl ErrorCode {
             | Self::GroupsFailed
             | Self::ProviderApiFailed => 502,
             Self::ProviderTimeout => 504,
+            Self::SessionStoreUnavailable => 503,
             Self::ServerError => 500,
             _ => 400,
         }

@@ -112,6 +112,46 @@ impl Auth {
             .collect()
     }
 
+    /// Ends `a`'s session in this tab when it expires (absolute or idle expiry, by this
+    /// browser's clock); a use that moves the idle expiry reschedules it. The server refuses the
+    /// session from then on anyway.
+    pub(crate) fn schedule_end(self, a: &Authorization) {
+        let due = (a.session.ends_at() as f64 * 1000.0 - now_ms()).clamp(0.0, u32::MAX as f64);
+        let id = a.provider.id.clone();
+        let timer = set_timer(due as u32, {
+            let id = id.clone();
+            move || {
+                let expired = Error::new(
+                    ErrorCode::SessionExpired,
+                    Some("The session expired. Sign in again.".into()),
+                );
+                self.end(&id, Some(expired), true);
+            }
+        });
+        self.sync.update_value(|s| {
+            if let Some(old) = s.ends.remove(&id) {
+                clear_timer(old);
+            }
+            if let Some(t) = timer {
+                s.ends.insert(id, t);
+            }
+        });
+    }
+
+    /// A call made with `sent` came back with that session sealed again (`x-porte-renewed`):
+    /// keep it, unless the session moved on meanwhile (a refresh holds the newer refresh token).
+    pub(crate) fn renewed_by_call(self, provider: &ProviderId, sent: &SealedToken, fresh: SealedToken, idle_until: u64) {
+        let Some(mut a) = self.authorization(provider) else {
+            return;
+        };
+        if &a.sealed != sent {
+            return;
+        }
+        a.sealed = fresh;
+        a.session.idle_until = idle_until;
+        self.renewed(a);
+    }
+
     /// (Leader) schedules the refresh of `a`'s access token.
     pub(crate) fn schedule(self, a: &Authorization) {
         let (leader, skew) = self.sync.with_value(|s| (s.leader, s.skew_secs));
@@ -163,10 +203,7 @@ impl Auth {
                     self.post(&SyncMessage::Refreshed { session });
                     self.replace(fresh);
                 }
-                Err(e) if refresh_ends_session(&e.error) => {
-                    let reason = format!("The session with {provider} ended: {e}");
-                    self.end(&provider, Some(reason), true);
-                }
+                Err(e) if refresh_ends_session(&e.error) => self.end(&provider, Some(e), true),
                 Err(e) => {
                     leptos::logging::warn!("porte: refresh of {provider} failed, retrying: {e}");
                     let timer = set_timer(RETRY_MS, {

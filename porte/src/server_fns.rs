@@ -5,6 +5,7 @@
 
 use crate::{Authorization, Error, LoginRequest, LoginStart, Providers, SealedToken};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The providers configured on the server, and where the no-JS sign-in form posts.
 #[server(prefix = "/api/porte", endpoint = "list_providers")]
@@ -32,6 +33,7 @@ pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization
     let (porte, parts) = crate::server::here()?;
     porte
         .restore(&sealed, crate::server::cookie_header(&parts))
+        .await
         .map_err(crate::server::answer)
 }
 
@@ -45,26 +47,39 @@ pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization
         .map_err(crate::server::answer)
 }
 
-/// Ends a session at the provider: revokes its tokens (best effort) and, when asked, returns
-/// the provider's logout URL (its `state` goes into a cookie checked on return).
-#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json)]
+/// What a logout answers: the provider's logout URL when asked for, and the browser's other
+/// sessions sealed for its new binding.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct LoggedOut {
+    pub(crate) provider_logout_url: Option<String>,
+    pub(crate) resealed: Vec<Authorization>,
+}
+
+/// Ends a session: revokes its tokens at the provider (best effort) and its id everywhere
+/// (revocation store), gives the browser a new binding (the other sessions it sent come back
+/// sealed for it), and, when asked, returns the provider's logout URL (its `state` goes into a
+/// cookie checked on return).
+#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json, client = crate::SessionClient)]
 pub(crate) async fn end_session(
     sealed: SealedToken,
     provider_logout: bool,
-) -> Result<Option<String>, Error> {
+) -> Result<LoggedOut, Error> {
     let (porte, parts) = crate::server::here()?;
+    let cookies = crate::server::cookie_header(&parts);
     let out = porte
-        .logout(
-            &sealed,
-            crate::server::cookie_header(&parts),
-            provider_logout,
-        )
+        .logout(&sealed, cookies, provider_logout)
         .await
         .map_err(crate::server::answer)?;
     if let Some(c) = out.state_cookie {
         crate::server::set_cookie(&c);
     }
-    Ok(out.provider_logout_url)
+    let others = crate::server::sent_sessions(&parts);
+    let (binding, resealed) = porte.rebind(cookies, others).map_err(crate::server::answer)?;
+    crate::server::set_cookie(&binding);
+    Ok(LoggedOut {
+        provider_logout_url: out.provider_logout_url,
+        resealed,
+    })
 }
 
 /// The providers configured on the server (and where the sign-in form posts before the wasm has

@@ -3,7 +3,7 @@
 
 use crate::browser_session as browser;
 use crate::session_header;
-use crate::{Auth, ErrorCode, ProviderId, SealedToken};
+use crate::{Auth, Error, ErrorCode, ProviderId, SealedToken};
 use bytes::Bytes;
 use futures::Stream;
 use leptos::server_fn::client::browser::BrowserClient;
@@ -85,16 +85,38 @@ async fn send_with_sessions(raw: web_sys::Request) -> Result<web_sys::Response, 
     let sessions = auth.sessions_for_call().await;
     let response = browser::fetch(&first, header_value(&sessions).as_deref()).await?;
     let Some((code, Some(provider))) = refusal(&response) else {
+        keep_renewal(auth, &sessions, &response);
         return Ok(response);
     };
     if code == ErrorCode::TokenExpired && auth.refreshed(&provider).await.is_ok() {
         let sessions = auth.sessions();
-        return browser::fetch(&spare, header_value(&sessions).as_deref()).await;
+        let response = browser::fetch(&spare, header_value(&sessions).as_deref()).await?;
+        keep_renewal(auth, &sessions, &response);
+        return Ok(response);
     }
     if code.ends_session() {
-        auth.refused(&provider, &code);
+        auth.refused(&provider, Error::new(code, None));
     }
     Ok(response)
+}
+
+/// A session the server sealed again with a later idle expiry (`x-porte-renewed`).
+fn keep_renewal(auth: Auth, sent: &[(ProviderId, SealedToken)], response: &web_sys::Response) {
+    let Some(value) = response.headers().get(session_header::RENEWED_HEADER).ok().flatten() else {
+        return;
+    };
+    let Some((item, idle)) = value.rsplit_once(';') else {
+        return;
+    };
+    let (Some((provider, fresh)), Ok(idle_until)) = (
+        session_header::parse(item).into_iter().next(),
+        idle.trim().parse::<u64>(),
+    ) else {
+        return;
+    };
+    if let Some((_, token)) = sent.iter().find(|(p, _)| *p == provider) {
+        auth.renewed_by_call(&provider, token, fresh, idle_until);
+    }
 }
 
 fn header_value(sessions: &[(ProviderId, SealedToken)]) -> Option<String> {

@@ -11,6 +11,8 @@ pub(crate) const SESSION_HEADER: &str = "x-porte-session";
 pub(crate) const ERROR_HEADER: &str = "x-porte-error";
 /// The provider whose session was refused.
 pub(crate) const PROVIDER_HEADER: &str = "x-porte-provider";
+/// A session sealed again with a later idle expiry: `<provider>=<token>;<idle expiry>`.
+pub(crate) const RENEWED_HEADER: &str = "x-porte-renewed";
 
 /// `github=p1…, local=p1…`.
 pub(crate) fn format<'a>(

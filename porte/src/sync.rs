@@ -38,10 +38,10 @@ pub(crate) enum SyncMessage {
     Login { session: Shared },
     /// The leader refreshed a token.
     Refreshed { session: Shared },
-    /// A session ended in the sending tab.
+    /// A session ended in the sending tab (`why` when it ended by itself).
     Logout {
         provider: ProviderId,
-        reason: Option<String>,
+        why: Option<Error>,
     },
     /// A tab that is not the leader needs a fresh token now.
     RefreshRequest { provider: ProviderId },
@@ -60,6 +60,8 @@ pub(crate) struct SyncState {
     pub(crate) remembered: BTreeSet<ProviderId>,
     pub(crate) skew_secs: u64,
     pub(crate) waiters: HashMap<ProviderId, Vec<Waiter>>,
+    /// Timers that end sessions at their expiry.
+    pub(crate) ends: HashMap<ProviderId, i32>,
     /// Stored sessions still being restored.
     restoring: usize,
 }
@@ -100,7 +102,11 @@ impl Auth {
                 match restore_session(sealed).await {
                     Ok(a) => self.adopt(a, remember, false),
                     Err(e) => {
-                        forget_session(&provider);
+                        // A session that can never work again is forgotten; an outage (the
+                        // session store, the network) keeps it for the next visit.
+                        if crate::refresh::refresh_ends_session(&e.error) {
+                            forget_session(&provider);
+                        }
                         self.error.set(Some(e.clone()));
                         self.fire_login(LoginEvent::failure(Some(provider), &e));
                     }
@@ -152,34 +158,47 @@ impl Auth {
             return;
         };
         self.end(provider, None, true);
+        let this = *self;
         leptos::task::spawn_local(async move {
             match end_session(a.sealed, provider_logout).await {
-                Ok(Some(url)) => navigate_here(&url, false),
-                Ok(None) => {}
-                Err(e) => leptos::logging::warn!("porte: logout at the provider failed: {e}"),
+                Ok(out) => {
+                    // The browser's binding changed: its other sessions come back sealed for it.
+                    for a in out.resealed {
+                        this.renewed(a);
+                    }
+                    if let Some(url) = out.provider_logout_url {
+                        navigate_here(&url, false);
+                    }
+                }
+                Err(e) => leptos::logging::warn!("porte: logout at the server failed: {e}"),
             }
         });
     }
 
-    /// The server refused `provider`'s session for good (`code`): it ends in every tab.
-    pub(crate) fn refused(self, provider: &ProviderId, code: &ErrorCode) {
-        if self.authorization(provider).is_some() {
-            let reason = format!("The session with {provider} ended: {code}");
-            self.end(provider, Some(reason), true);
-        }
+    /// The server refused `provider`'s session for good (`why`): it ends in every tab.
+    pub(crate) fn refused(self, provider: &ProviderId, why: Error) {
+        self.end(provider, Some(why), true);
     }
 
-    /// Ends a session in this tab (and tells the others when `announce`).
-    pub(crate) fn end(self, provider: &ProviderId, reason: Option<String>, announce: bool) {
+    /// Ends a session in this tab (and tells the others when `announce`); `why` when it ended by
+    /// itself rather than by a logout.
+    pub(crate) fn end(self, provider: &ProviderId, why: Option<Error>, announce: bool) {
         forget_session(provider);
+        if self.authorization(provider).is_none() {
+            return;
+        }
         let waiters = self.sync.try_update_value(|s| {
             s.remembered.remove(provider);
-            if let Some(t) = s.timers.remove(provider) {
-                clear_timer(t);
+            for timers in [&mut s.timers, &mut s.ends] {
+                if let Some(t) = timers.remove(provider) {
+                    clear_timer(t);
+                }
             }
             s.waiters.remove(provider).unwrap_or_default()
         });
-        let ended = Error::new(ErrorCode::SessionEnded, reason.clone());
+        let ended = why
+            .clone()
+            .unwrap_or_else(|| Error::new(ErrorCode::SessionEnded, None));
         for w in waiters.into_iter().flatten() {
             let _ = w.send(Err(ended.clone()));
         }
@@ -188,12 +207,15 @@ impl Auth {
         if announce {
             self.post(&SyncMessage::Logout {
                 provider: provider.clone(),
-                reason: reason.clone(),
+                why: why.clone(),
             });
         }
         let event = LogoutEvent {
             provider: provider.clone(),
-            reason,
+            reason: why
+                .as_ref()
+                .map(|e| format!("The session with {provider} ended: {e}")),
+            code: why.map(|e| e.error),
         };
         for h in self.handlers.with_value(|h| h.on_logout.clone()) {
             h.run(event.clone());
@@ -232,13 +254,30 @@ impl Auth {
                 self.adopt(session.authorization, session.remember, false)
             }
             SyncMessage::Refreshed { session } => self.replace(session.authorization),
-            SyncMessage::Logout { provider, reason } => self.end(&provider, reason, false),
+            SyncMessage::Logout { provider, why } => self.end(&provider, why, false),
             SyncMessage::RefreshRequest { provider } => {
                 if self.sync.with_value(|s| s.leader) {
                     self.refresh_now(provider);
                 }
             }
         }
+    }
+
+    /// Takes `a`, sealed again by the server (new binding, later idle expiry), in every tab.
+    pub(crate) fn renewed(self, a: Authorization) {
+        if self.authorization(&a.provider.id).is_none() {
+            return;
+        }
+        let remember = self
+            .sync
+            .with_value(|s| s.remembered.contains(&a.provider.id));
+        self.post(&SyncMessage::Refreshed {
+            session: Shared {
+                authorization: a.clone(),
+                remember,
+            },
+        });
+        self.replace(a);
     }
 
     /// Shows `a` in place of the provider's previous authorization, keeps it in this tab's
@@ -257,6 +296,7 @@ impl Auth {
             let _ = w.send(Ok(a.sealed.clone()));
         }
         self.schedule(&a);
+        self.schedule_end(&a);
         self.authorizations.update(|all| {
             match all.iter_mut().find(|x| x.provider.id == a.provider.id) {
                 Some(slot) => *slot = a,

@@ -60,8 +60,8 @@ pub fn LoginPanel() -> impl IntoView {
     // A session that ends by itself (revoked grant, expired refresh) says why.
     auth.on_logout(move |e| {
         if let Some(reason) = e.reason {
-            auth.error()
-                .set(Some(Error::new("session_ended", Some(reason))));
+            let code = e.code.unwrap_or(porte::ErrorCode::SessionEnded);
+            auth.error().set(Some(Error::new(code, Some(reason))));
         }
     });
     let signed_in = move |id: &ProviderId| {

@@ -25,6 +25,7 @@ fn SignedInCard(authorization: Authorization) -> impl IntoView {
         token,
         user,
         sealed,
+        ..
     } = authorization.clone();
     // Which session token this card shows (tests compare tabs by it); its tail is enough.
     let fingerprint: String = sealed.as_str().chars().rev().take(12).collect();

@@ -2,9 +2,12 @@
 //! setting given to the builder wins; what it leaves unset comes from `PORTE_…` variables (when
 //! [`PorteBuilder::from_env`] was called), then from the default.
 
-use super::config::{app_secret, check_url, AppSecret, ConfigError, Vars};
+use super::config::{app_secret, check_url, AppSecret, ClientSecret, ConfigError, Vars};
+use super::lifetime::{Policy, DEFAULT_IDLE, DEFAULT_MAX_AGE};
 use super::providers::{self, ProviderSpec};
+use super::revocation::RevocationStore;
 use super::Porte;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -26,6 +29,9 @@ const TIMEOUT: (&str, &str) = ("PORTE_PROVIDER_TIMEOUT_SECS", "APP_PROVIDER_TIME
 const BASE_PATH: &str = "PORTE_BASE_PATH";
 const SERVER_FN_PREFIX: &str = "PORTE_SERVER_FN_PREFIX";
 const HOME_PATH: &str = "PORTE_HOME_PATH";
+const MAX_AGE: &str = "PORTE_SESSION_MAX_AGE_SECS";
+const IDLE: &str = "PORTE_SESSION_IDLE_SECS";
+const REDIS_URL: &str = "PORTE_REDIS_URL";
 
 /// Builds a [`Porte`]: providers, the app's public origin, the secret key, and the paths.
 ///
@@ -41,7 +47,7 @@ const HOME_PATH: &str = "PORTE_HOME_PATH";
 /// assert_eq!(porte.providers().len(), 2);
 /// # Ok::<(), porte::ConfigError>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct PorteBuilder {
     env: Option<Vars>,
@@ -54,6 +60,19 @@ pub struct PorteBuilder {
     base_path: Option<String>,
     server_fn_prefix: Option<String>,
     home_path: Option<String>,
+    max_age: Option<Duration>,
+    idle: Option<Duration>,
+    store: Option<Arc<dyn RevocationStore>>,
+    redis_url: Option<String>,
+}
+
+impl std::fmt::Debug for PorteBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PorteBuilder")
+            .field("origin", &self.origin)
+            .field("providers", &self.providers)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PorteBuilder {
@@ -134,9 +153,47 @@ impl PorteBuilder {
         self
     }
 
+    /// How long a session lives: `max_age` from sign-in whatever happens
+    /// (`PORTE_SESSION_MAX_AGE_SECS`; default 30 days, Auth.js's), and `idle` without any use —
+    /// no tab open to refresh it, no call (`PORTE_SESSION_IDLE_SECS`; default 7 days). Past either,
+    /// the session ends in every tab with `session_expired`, and the server refuses it.
+    pub fn session_lifetime(mut self, max_age: Duration, idle: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self.idle = Some(idle);
+        self
+    }
+
+    /// Where ended sessions are remembered until they would have expired, so a logged-out token
+    /// is refused everywhere. Default: [`MemoryStore`](crate::MemoryStore), right for one instance
+    /// (a restart forgets it); a fleet shares a [`RedisStore`](crate::RedisStore), also chosen by
+    /// `PORTE_REDIS_URL`.
+    pub fn revocation_store(mut self, store: impl RevocationStore) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// [`PorteBuilder::revocation_store`] with Redis (or Valkey) at `url`, e.g.
+    /// `redis://127.0.0.1:6379/0` (`PORTE_REDIS_URL`); connected on first use, reconnected by itself.
+    pub fn redis_url(mut self, url: impl Into<String>) -> Self {
+        self.redis_url = Some(url.into());
+        self
+    }
+
     /// Checks every setting and builds the [`Porte`]; the error names the setting that is wrong.
-    pub fn build(self) -> Result<Porte, ConfigError> {
-        Porte::new(self.into_config()?)
+    pub fn build(mut self) -> Result<Porte, ConfigError> {
+        let store = self.store.take();
+        let config = self.into_config()?;
+        let store = match (store, &config.redis_url) {
+            (Some(store), _) => store,
+            (None, Some(url)) => Arc::new(super::revocation::RedisStore::lazy(url.expose()).map_err(|e| {
+                ConfigError::Invalid {
+                    name: REDIS_URL.into(),
+                    reason: e.to_string(),
+                }
+            })?),
+            (None, None) => Arc::new(super::revocation::MemoryStore::new()),
+        };
+        Porte::new(config, store)
     }
 
     pub(crate) fn into_config(self) -> Result<Config, ConfigError> {
@@ -211,6 +268,32 @@ impl PorteBuilder {
             DEFAULT_SERVER_FN_PREFIX,
         )?;
         let home_path = path(self.home_path, HOME_PATH, "/")?;
+        let seconds = |code: Option<Duration>, var: &'static str, default: Duration| match code {
+            Some(d) => Ok(d.as_secs()),
+            None => match env.get(var) {
+                None => Ok(default.as_secs()),
+                Some(raw) => raw
+                    .parse::<u64>()
+                    .map_err(|_| invalid(var, &format!("expected whole seconds, got {raw:?}"))),
+            },
+        };
+        let lifetimes = Policy {
+            max_age: seconds(self.max_age, MAX_AGE, DEFAULT_MAX_AGE)?,
+            idle: seconds(self.idle, IDLE, DEFAULT_IDLE)?,
+        };
+        if lifetimes.max_age == 0 || lifetimes.idle == 0 || lifetimes.idle > lifetimes.max_age {
+            return Err(invalid(
+                "session_lifetime",
+                &format!(
+                    "expected 0 < idle ({} s) <= max age ({} s)",
+                    lifetimes.idle, lifetimes.max_age
+                ),
+            ));
+        }
+        let redis_url = self
+            .redis_url
+            .or_else(|| env.get(REDIS_URL).map(str::to_owned))
+            .map(ClientSecret::new);
         let mut specs = self.providers;
         specs.extend(providers::from_vars(&env)?);
         providers::check_unique(&specs)?;
@@ -223,6 +306,8 @@ impl PorteBuilder {
             base_path,
             server_fn_prefix,
             home_path,
+            lifetimes,
+            redis_url,
             legacy_names: legacy,
         })
     }
@@ -247,6 +332,10 @@ pub(crate) struct Config {
     pub server_fn_prefix: String,
     /// Where the browser lands after a login without the wasm or a provider logout.
     pub home_path: String,
+    /// How long sessions live.
+    pub lifetimes: Policy,
+    /// Where the revocation store is, when it is Redis (may hold a password: never printed).
+    pub redis_url: Option<ClientSecret>,
     /// `(older name used, its replacement)`, for a warning at start-up.
     pub legacy_names: Vec<(&'static str, &'static str)>,
 }

@@ -6,7 +6,7 @@
 use super::error::AuthError;
 use super::session::SessionData;
 use super::{api, Porte};
-use crate::session_header::{self, ERROR_HEADER, PROVIDER_HEADER, SESSION_HEADER};
+use crate::session_header::{ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER};
 use crate::{Error, ErrorCode, ProviderId, ProviderInfo, SealedToken, TokenInfo, UserProfile};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
@@ -44,6 +44,7 @@ pub struct Session {
     provider: ProviderInfo,
     data: SessionData,
     sealed: SealedToken,
+    binding: super::binding::BrowserBinding,
 }
 
 impl std::fmt::Debug for Session {
@@ -114,7 +115,12 @@ impl Session {
 
     /// Unix time of the sign-in.
     pub fn signed_in_at(&self) -> u64 {
-        self.data.issued_at
+        self.data.lifetime.signed_in_at
+    }
+
+    /// When the session ends: its sign-in time and its absolute and idle expiries.
+    pub fn times(&self) -> crate::SessionTimes {
+        crate::SessionTimes::from(&self.data.lifetime)
     }
 
     /// The session token this request carried.
@@ -156,14 +162,14 @@ impl Session {
 /// under an unknown key, `token_expired` (401) when its access token expired. On failure the
 /// response gets that status, whatever error type your function returns.
 pub async fn require_session() -> Result<Session, Error> {
-    in_server_fn(None)
+    in_server_fn(None).await
 }
 
 /// [`require_session`], for one provider when the user signed in with several.
 pub async fn require_session_for(provider: &str) -> Result<Session, Error> {
     let id = ProviderId::parse(provider)
         .map_err(|e| Error::new(ErrorCode::InvalidRequest, Some(e.to_string())))?;
-    in_server_fn(Some(&id))
+    in_server_fn(Some(&id)).await
 }
 
 /// [`require_session`], and the user must be in `group` (`forbidden`, 403, otherwise).
@@ -184,17 +190,47 @@ pub async fn optional_session() -> Result<Option<Session>, Error> {
     }
 }
 
-fn in_server_fn(which: Option<&ProviderId>) -> Result<Session, Error> {
-    let found = leptos::prelude::use_context::<Parts>()
-        .ok_or_else(|| Refusal::from(not_mounted("outside a request")))
-        .and_then(|parts| {
-            let porte = Porte::of(&parts)?;
-            session_from_parts(&porte, &parts, which)
-        });
-    found.map_err(|refusal| {
-        respond_with(&refusal);
-        refusal.error
-    })
+async fn in_server_fn(which: Option<&ProviderId>) -> Result<Session, Error> {
+    let found = match leptos::prelude::use_context::<Parts>() {
+        None => Err(Refusal::from(not_mounted("outside a request"))),
+        Some(parts) => match Porte::of(&parts) {
+            Ok(porte) => session_from_parts(&porte, &parts, which).await,
+            Err(e) => Err(e.into()),
+        },
+    };
+    match found {
+        Ok(session) => {
+            renew(&session);
+            Ok(session)
+        }
+        Err(refusal) => {
+            respond_with(&refusal);
+            Err(refusal.error)
+        }
+    }
+}
+
+/// A session used long enough after its last seal goes back to the browser sealed again with a
+/// later idle expiry (`x-porte-renewed: <provider>=<token>;<idle expiry>`), which
+/// `SessionClient` keeps.
+fn renew(session: &Session) {
+    if !session.porte.wants_renewal(&session.data) {
+        return;
+    }
+    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let data = session.porte.used(session.data.clone());
+    let sealed = session.porte.0.sealer.seal(&data, &session.binding);
+    let value = format!(
+        "{}={};{}",
+        session.provider.id,
+        sealed.as_str(),
+        data.lifetime.idle_until
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        options.insert_header(header::HeaderName::from_static(RENEWED_HEADER), v);
+    }
 }
 
 /// Why a request's session was refused, and for which provider (the browser refreshes that one
@@ -276,7 +312,7 @@ impl Porte {
 }
 
 /// Opens the session the request carries (for `which` provider, or the first one).
-pub(crate) fn session_from_parts(
+pub(crate) async fn session_from_parts(
     porte: &Porte,
     parts: &Parts,
     which: Option<&ProviderId>,
@@ -284,13 +320,7 @@ pub(crate) fn session_from_parts(
     if parts.method != Method::GET && !super::protect::same_site(&parts.headers, porte) {
         return Err(super::protect::cross_site_error().into());
     }
-    let sessions = parts
-        .headers
-        .get_all(SESSION_HEADER)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(session_header::parse)
-        .collect::<Vec<_>>();
+    let sessions = super::sent_sessions(parts);
     let chosen = match which {
         Some(id) => sessions.into_iter().find(|(p, _)| p == id),
         None => sessions.into_iter().next(),
@@ -311,7 +341,8 @@ pub(crate) fn session_from_parts(
         error: e.into(),
         provider: Some(claimed.clone()),
     };
-    let data = porte.open(&sealed, cookies).map_err(refused)?;
+    let binding = porte.binding(cookies).map_err(refused)?;
+    let data = porte.open_alive(&sealed, &binding).await.map_err(refused)?;
     if data.provider != claimed {
         return Err(refused(AuthError::Session(
             "the token is another provider's".into(),
@@ -327,6 +358,7 @@ pub(crate) fn session_from_parts(
         provider,
         data,
         sealed,
+        binding,
     })
 }
 
@@ -336,7 +368,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let porte = Porte::of(parts).map_err(IntoResponse::into_response)?;
-        session_from_parts(&porte, parts, None).map_err(IntoResponse::into_response)
+        session_from_parts(&porte, parts, None)
+            .await
+            .map_err(IntoResponse::into_response)
     }
 }
 
@@ -346,7 +380,7 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
         let porte = Porte::of(parts).map_err(IntoResponse::into_response)?;
-        match session_from_parts(&porte, parts, None) {
+        match session_from_parts(&porte, parts, None).await {
             Ok(s) => Ok(Some(s)),
             Err(r) if r.error.error == ErrorCode::NotSignedIn => Ok(None),
             Err(r) => Err(r.into_response()),

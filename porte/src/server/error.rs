@@ -66,9 +66,26 @@ pub enum AuthError {
     /// The access token expired (or the provider answered 401): refresh, then try again.
     #[error("access token expired")]
     TokenExpired,
+    /// The session passed its absolute or idle lifetime.
+    #[error("session expired ({0:?})")]
+    SessionExpired(super::lifetime::Expiry),
+    /// The session was ended (logout, a grant revoked at the provider).
+    #[error("session ended")]
+    SessionEnded,
+    /// The revocation store could not be asked.
+    #[error("revocation store unavailable: {0}")]
+    StoreUnavailable(String),
     /// A call to the provider's API with the user's token failed.
     #[error("provider API call failed: {0}")]
     Api(String),
+}
+
+impl AuthError {
+    /// Whether the provider said the grant is gone for good (a refresh will never work again).
+    pub fn ends_grant(&self) -> bool {
+        matches!(self, AuthError::Provider { error, .. }
+            if matches!(error.as_str(), "invalid_grant" | "unauthorized_client" | "invalid_client"))
+    }
 }
 
 /// An error and its sources on one line, for the server log.
@@ -100,6 +117,10 @@ impl From<AuthError> for Error {
             AuthError::InvalidRequest(detail) => ("invalid_request", detail),
             AuthError::Session(_) => ("invalid_session", "The saved sign-in could not be restored. Sign in again.".into()),
             AuthError::TokenExpired => ("token_expired", "The access token expired; it is being refreshed.".into()),
+            AuthError::SessionExpired(super::lifetime::Expiry::Absolute) => ("session_expired", "Your session reached its maximum age. Sign in again.".into()),
+            AuthError::SessionExpired(super::lifetime::Expiry::Idle) => ("session_expired", "Your session expired after a time without use. Sign in again.".into()),
+            AuthError::SessionEnded => ("session_ended", "This session was ended (signed out). Sign in again.".into()),
+            AuthError::StoreUnavailable(_) => ("session_store_unavailable", "Sessions cannot be checked right now. Try again in a moment.".into()),
             AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),
         };
         Error::new(code, Some(text))

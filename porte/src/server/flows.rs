@@ -119,7 +119,7 @@ impl Porte {
         let provider = self.provider(&flow.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
         let data = self
-            .within(provider.finish(&self.0.http, &redirect_uri, query, flow))
+            .within(provider.finish(&self.0.http, &redirect_uri, query, flow, self.new_lifetime()))
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
         let sealed = self.0.sealer.seal(&data, binding);
@@ -136,6 +136,7 @@ impl Porte {
             provider,
             token: TokenInfo::from(data),
             user: data.user.clone(),
+            session: crate::SessionTimes::from(&data.lifetime),
             sealed,
         })
     }

@@ -22,6 +22,17 @@ pub(crate) fn cookie_header(parts: &Parts) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
+/// The sessions the browser sent with the call (`SessionClient`).
+pub(crate) fn sent_sessions(parts: &Parts) -> Vec<(crate::ProviderId, crate::SealedToken)> {
+    parts
+        .headers
+        .get_all(crate::session_header::SESSION_HEADER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(crate::session_header::parse)
+        .collect()
+}
+
 /// Adds a `Set-Cookie` to the server function's response.
 pub(crate) fn set_cookie(cookie: &cookie::Cookie<'_>) {
     let options = use_context::<leptos_axum::ResponseOptions>();

@@ -4,11 +4,12 @@
 
 use super::discovery::{Discovered, DiscoveryCache};
 use super::error::AuthError;
-use super::flow_cookie::{unix_now, PendingLogin};
+use super::flow_cookie::PendingLogin;
 use super::id_token::{self, IdTokenError};
 use super::profile::{fetch_groups, fetch_user};
 use super::providers::{Endpoints, ProviderSpec, Revocation};
 use super::redirect::RedirectQuery;
+use super::lifetime::Lifetime;
 use super::session::SessionData;
 use super::token::{self, OAuthClient};
 use crate::LoginRequest;
@@ -156,6 +157,7 @@ impl Provider {
         redirect_uri: &str,
         query: &RedirectQuery,
         flow: &PendingLogin,
+        lifetime: Lifetime,
     ) -> Result<SessionData, AuthError> {
         let resolved = self.resolve(http).await?;
         if let Some(d) = &resolved.discovered {
@@ -206,7 +208,7 @@ impl Provider {
             token: tokens,
             id_token_claims: claims,
             user,
-            issued_at: unix_now() as u64,
+            lifetime,
         })
     }
 
@@ -472,7 +474,7 @@ mod tests {
             ("OIDC_DOWN_CLIENT_SECRET", "secret"),
         ]))
         .unwrap();
-        let auth = Porte::new(config).unwrap();
+        let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
         let err = auth
             .start_login(&request("down", &[], false))
             .await

@@ -1,4 +1,4 @@
-//! The session token: `{provider, tokens, ID-token claims, user, issued_at}` sealed with
+//! The session token: `{provider, tokens, ID-token claims, user, lifetime}` sealed with
 //! AES-256-GCM under a key derived by HKDF-SHA256 from `APP_SECRET_KEY`.
 //!
 //! Format: `p1.<kid>.<base64url(nonce ‖ ciphertext)>`. The associated data is `p1.<kid>` and the
@@ -33,8 +33,8 @@ pub(crate) struct SessionData {
     pub id_token_claims: Option<Map<String, Value>>,
     /// The user, when fetched.
     pub user: Option<UserProfile>,
-    /// Unix time of the sign-in.
-    pub issued_at: u64,
+    /// Its id, sign-in time and expiries.
+    pub lifetime: super::lifetime::Lifetime,
 }
 
 /// A session token could not be opened.

@@ -1,6 +1,7 @@
-//! What happens to a session token after the login: restore (remember me), refresh, calls to the
-//! provider's API, and logout (revocation and RP-initiated logout). Every one of them opens the
-//! token with the browser binding from the request's cookies, so a copied token fails.
+//! What happens to a session token after the login: restore (remember me), refresh, and logout
+//! (revocation at the provider and in the revocation store, a new browser binding, RP-initiated
+//! logout). Every one of them opens the token with the browser binding from the request's
+//! cookies, so a copied token fails; restore and refresh also count as a use of the session.
 
 use super::binding::BrowserBinding;
 use super::logout::{logout_url, LogoutRequest};
@@ -22,14 +23,17 @@ pub(crate) struct LoggedOut {
 }
 
 impl Porte {
-    /// Opens a saved session token (Flet's `saved_token`) and returns its authorization.
-    pub(crate) fn restore(
+    /// Opens a saved session token (Flet's `saved_token`) and returns its authorization, sealed
+    /// again with a later idle expiry.
+    pub(crate) async fn restore(
         &self,
         sealed: &SealedToken,
         cookie_header: Option<&str>,
     ) -> Result<Authorization, AuthError> {
-        let data = self.open(sealed, cookie_header)?;
-        self.authorization(&data, sealed.clone())
+        let binding = self.binding(cookie_header)?;
+        let data = self.used(self.open_alive(sealed, &binding).await?);
+        let sealed = self.0.sealer.seal(&data, &binding);
+        self.authorization(&data, sealed)
     }
 
     /// Refreshes the access token; the new session token replaces the old one (with the rotated
@@ -40,15 +44,23 @@ impl Porte {
         cookie_header: Option<&str>,
     ) -> Result<Authorization, AuthError> {
         let binding = self.binding(cookie_header)?;
-        let data = self.open_bound(sealed, &binding)?;
+        let data = self.open_alive(sealed, &binding).await?;
         let provider = self.provider(&data.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
-        let fresh = self
+        let refreshed = self
             .within(provider.refresh(&self.0.http, &redirect_uri, &data))
-            .await
-            .inspect_err(
-                |e| tracing::warn!(provider = %data.provider, error = %e, "refresh failed"),
-            )?;
+            .await;
+        let fresh = match refreshed {
+            Ok(fresh) => self.used(fresh),
+            Err(e) => {
+                tracing::warn!(provider = %data.provider, error = %e, "refresh failed");
+                if e.ends_grant() {
+                    // The provider ended the grant: the session is over on every instance.
+                    let _ = self.revoke_session(&data.lifetime).await;
+                }
+                return Err(e);
+            }
+        };
         tracing::info!(provider = %data.provider, "token refreshed");
         let sealed = self.0.sealer.seal(&fresh, &binding);
         self.authorization(&fresh, sealed)
@@ -62,7 +74,11 @@ impl Porte {
         cookie_header: Option<&str>,
         provider_logout: bool,
     ) -> Result<LoggedOut, AuthError> {
+        // An expired or already ended session may still be logged out of.
         let data = self.open(sealed, cookie_header)?;
+        // A store that cannot be reached is logged; the new browser binding still ends the session
+        // in this browser.
+        let _ = self.revoke_session(&data.lifetime).await;
         let provider = self.provider(&data.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
         let revoke = async {
@@ -123,6 +139,30 @@ impl Porte {
         })
     }
 
+    /// Logout is final in this browser: a new binding secret, so no token sealed before opens
+    /// here again; the sessions the browser keeps (`others`) come back sealed for the new one.
+    /// Returns the new binding's `Set-Cookie` and those sessions.
+    pub(crate) fn rebind(
+        &self,
+        cookie_header: Option<&str>,
+        others: Vec<(crate::ProviderId, SealedToken)>,
+    ) -> Result<(Cookie<'static>, Vec<Authorization>), AuthError> {
+        let old = self.binding(cookie_header)?;
+        let new = BrowserBinding::generate();
+        let kept = others
+            .into_iter()
+            .filter_map(|(provider, sealed)| {
+                let data = self.open_bound(&sealed, &old).ok()?;
+                (data.provider == provider).then_some(data)
+            })
+            .filter_map(|data| {
+                let sealed = self.0.sealer.seal(&data, &new);
+                self.authorization(&data, sealed).ok()
+            })
+            .collect();
+        Ok((new.cookie(self.0.config.is_https()), kept))
+    }
+
     pub(crate) fn binding(&self, cookie_header: Option<&str>) -> Result<BrowserBinding, AuthError> {
         BrowserBinding::from_cookie_header(cookie_header, self.0.config.is_https())
             .ok_or_else(|| AuthError::Session("this browser has no binding cookie".into()))
@@ -162,14 +202,14 @@ mod tests {
     use crate::server::token::TokenSet;
     use crate::ProviderId;
 
-    #[test]
-    fn a_saved_session_restores_only_in_its_browser_and_never_shows_the_refresh_token() {
+    #[tokio::test]
+    async fn a_saved_session_restores_only_in_its_browser_and_never_shows_the_refresh_token() {
         let config = Config::from_vars([
             ("GITHUB_CLIENT_ID".to_string(), "id".to_string()),
             ("GITHUB_CLIENT_SECRET".into(), "secret".into()),
         ])
         .unwrap();
-        let auth = Porte::new(config).unwrap();
+        let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
         let github = ProviderId::parse("github").unwrap();
         let data = SessionData {
             provider: github.clone(),
@@ -184,13 +224,13 @@ mod tests {
             },
             id_token_claims: None,
             user: Some(crate::UserProfile::new(github.clone(), "1001")),
-            issued_at: 1,
+            lifetime: auth.new_lifetime(),
         };
         let browser = BrowserBinding::generate();
         let cookie = browser.cookie(false).encoded().stripped().to_string();
         let sealed = auth.0.sealer.seal(&data, &browser);
         assert!(!sealed.as_str().contains("ghr_refresh"));
-        let restored = auth.restore(&sealed, Some(&cookie)).unwrap();
+        let restored = auth.restore(&sealed, Some(&cookie)).await.unwrap();
         assert_eq!(restored.provider.label, "GitHub");
         assert_eq!(restored.token.access_token, "gho_access");
         assert!(restored.token.has_refresh_token);
@@ -207,13 +247,14 @@ mod tests {
             .stripped()
             .to_string();
         for header in [None, Some(other.as_str())] {
-            let err = auth.restore(&sealed, header).unwrap_err();
+            let err = auth.restore(&sealed, header).await.unwrap_err();
             assert_eq!(crate::Error::from(err).error, "invalid_session");
         }
         let mut tampered = sealed.as_str().to_owned();
         tampered.insert(tampered.len() - 2, 'x');
         assert!(auth
             .restore(&SealedToken::new(tampered), Some(&cookie))
+            .await
             .is_err());
     }
 

@@ -4,7 +4,9 @@ use super::builder::{Config, PorteBuilder};
 use super::config::ConfigError;
 use super::error::AuthError;
 use super::flow_cookie::FlowCookies;
+use super::lifetime::Lifetime;
 use super::login::Provider;
+use super::revocation::RevocationStore;
 use super::session::Sealer;
 use crate::{ProviderId, ProviderInfo};
 use std::sync::Arc;
@@ -27,6 +29,8 @@ pub(crate) struct Inner {
     pub(crate) cookies: FlowCookies,
     pub(crate) sealer: Sealer,
     pub(crate) http: reqwest::Client,
+    /// Ended sessions, until they would have expired.
+    pub(crate) revoked: Arc<dyn RevocationStore>,
 }
 
 impl std::fmt::Debug for Porte {
@@ -50,7 +54,7 @@ impl Porte {
         Self::builder().from_env().build()
     }
 
-    pub(crate) fn new(config: Config) -> Result<Self, ConfigError> {
+    pub(crate) fn new(config: Config, revoked: Arc<dyn RevocationStore>) -> Result<Self, ConfigError> {
         let http = reqwest::Client::builder()
             // Never follow redirects: a hostile endpoint must not bounce the client secret or
             // a code elsewhere (oauth2-rs docs: SSRF).
@@ -83,7 +87,13 @@ impl Porte {
             cookies,
             sealer,
             http,
+            revoked,
         })))
+    }
+
+    /// The id and times of a session signed in now.
+    pub(crate) fn new_lifetime(&self) -> Lifetime {
+        Lifetime::start(super::flow_cookie::unix_now().max(0) as u64, self.0.config.lifetimes)
     }
 
     /// Whether a secret key was configured (else the keys are random for this process).

@@ -16,7 +16,10 @@ const SESSION_KEYS: &[&str] = &[
     "token",
     "id_token_claims",
     "user",
-    "issued_at",
+    "lifetime",
+    "session_id",
+    "signed_in_at",
+    "idle_until",
     "access_token",
     "token_type",
     "scope",
@@ -80,7 +83,8 @@ fn input() -> impl Strategy<Value = Input> {
     let session = (claims, user, any::<u64>(), any::<String>()).prop_map(|(claims, user, at, s)| {
         json!({"provider": "local", "token": {"access_token": s, "token_type": "Bearer",
             "scope": [s], "expires_in": null, "expires_at": at, "refresh_token": s, "id_token": null},
-            "id_token_claims": claims, "user": user, "issued_at": at})
+            "id_token_claims": claims, "user": user, "lifetime": {"session_id": s,
+            "signed_in_at": at, "expires_at": at, "idle_until": at}})
     });
     prop_oneof![
         1 => any::<String>().prop_map(Input::Junk),
@@ -183,7 +187,7 @@ fn fuzz_sealed_token() {
                     prop_assert!(
                         again.as_ref().is_ok_and(|a| a.token == data.token
                             && a.provider == data.provider
-                            && a.issued_at == data.issued_at
+                            && a.lifetime == data.lifetime
                             && a.user.is_some() == data.user.is_some()),
                         "{:?}",
                         again
