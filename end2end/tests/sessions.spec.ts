@@ -2,10 +2,11 @@
 // foreign tokens, refresh with rotation across tabs, logout in every tab, revocation and the
 // provider's end_session.
 import { test, expect } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { card, clickLoginWith, loginWithAuthgear, openHome, signInAtProvider, storedSessions, tabSessions } from "./helpers";
+import { serverLog } from "../app-env.mjs";
+import { card, clickLoginWith, continueAs, loginWithAuthgear, openHome, signInAtProvider, storedSessions, tabSessions } from "./helpers";
 
 test("remember me survives a browser restart with the same profile", async ({ playwright, browserName, channel, launchOptions }) => {
   const profile = mkdtempSync(path.join(os.tmpdir(), "porte-profile-"));
@@ -103,10 +104,12 @@ test("login and logout in one tab show in every tab within a second", async ({ p
   for (const p of [page, second, third]) await expect(card(p, "authgear")).toHaveCount(0, { timeout: 1000 });
 });
 
-test("logout everywhere revokes the refresh token and ends the provider session", async ({ page }) => {
+test("logout everywhere revokes the tokens and ends the provider session; the old token never opens again", async ({ page }) => {
   await openHome(page);
   await loginWithAuthgear(page);
   const before = await storedSessions(page);
+  const revoked = () => readFileSync(serverLog, "utf8").split("tokens revoked").length;
+  const revokedBefore = revoked();
 
   await card(page, "authgear").getByRole("button", { name: "Logout everywhere" }).click();
   // The provider's end_session page (RP-initiated logout), then back home through the checked state.
@@ -115,20 +118,51 @@ test("logout everywhere revokes the refresh token and ends the provider session"
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await expect(card(page, "authgear")).toHaveCount(0);
   expect(await storedSessions(page)).toEqual({});
+  // The tokens were revoked at the provider (RFC 7009), as the server logged.
+  await expect.poll(revoked).toBeGreaterThan(revokedBefore);
 
   // The provider session is gone: signing in again asks for the password.
   const popup = await clickLoginWith(page, "Authgear");
   await expect(popup.getByLabel("Username")).toBeVisible();
   await popup.close();
 
-  // The old refresh token is dead: put the old token back; its first refresh is refused by the
-  // provider and the session ends with a readable reason.
+  // The old token, put back: this browser has a new binding since the logout, so it never opens.
   await page.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), before);
   await page.reload();
-  const alert = page.getByRole("alert");
-  await expect(alert.locator(".error-code")).toHaveText("session_ended", { timeout: 15_000 });
-  await expect(alert.locator(".error-description")).toContainText("invalid_grant");
+  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
+  expect(await storedSessions(page)).toEqual({});
+});
+
+test("logout is final in this browser: a copy kept from before is refused; the other provider stays signed in", async ({ page }) => {
+  await openHome(page);
+  await loginWithAuthgear(page);
+  const popup = await clickLoginWith(page, "GitHub");
+  await continueAs(popup, "alice");
+  await expect(card(page, "github")).toBeVisible();
+  const copy = await storedSessions(page);
+  const bindingBefore = (await page.context().cookies()).find((c) => c.name === "porte_bind")!.value;
+
+  const ended = page.waitForResponse((r) => r.url().endsWith("/api/porte/end_session"));
+  await card(page, "authgear").getByRole("button", { name: "Logout", exact: true }).click();
+  expect((await ended).status()).toBe(200);
+  await expect(card(page, "authgear")).toHaveCount(0);
+  const bindingAfter = (await page.context().cookies()).find((c) => c.name === "porte_bind")!.value;
+  expect(bindingAfter).not.toBe(bindingBefore);
+
+  // GitHub's session was sealed again for the new binding: it survives a reload.
+  await page.reload();
+  await expect(card(page, "github")).toBeVisible();
+  await expect(card(page, "authgear")).toHaveCount(0);
+  // The copy taken before the logout, replayed: refused, removed, nothing shown.
+  await page.evaluate((old) => {
+    const now = JSON.parse(localStorage.getItem("porte.sessions") ?? "{}");
+    localStorage.setItem("porte.sessions", JSON.stringify({ ...now, authgear: old }));
+  }, copy.authgear);
+  await page.reload();
+  await expect(page.getByRole("alert").locator(".error-code")).toHaveText(/^(invalid_session|session_ended)$/);
+  await expect(card(page, "authgear")).toHaveCount(0);
+  expect(Object.keys(await storedSessions(page))).not.toContain("authgear");
 });
 
 test("5 tabs, 5-second access tokens, 2 minutes: every refresh once, no logout, no invalid_grant", async ({ context }) => {
