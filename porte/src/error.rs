@@ -99,7 +99,10 @@ const NAMES: [(ErrorCode, &str); 24] = [
     (ErrorCode::UserinfoFailed, "userinfo_failed"),
     (ErrorCode::GroupsFailed, "groups_failed"),
     (ErrorCode::ProviderApiFailed, "provider_api_failed"),
-    (ErrorCode::SessionStoreUnavailable, "session_store_unavailable"),
+    (
+        ErrorCode::SessionStoreUnavailable,
+        "session_store_unavailable",
+    ),
     (ErrorCode::ServerError, "server_error"),
 ];
 

@@ -140,7 +140,13 @@ impl Auth {
 
     /// A call made with `sent` came back with that session sealed again (`x-porte-renewed`):
     /// keep it, unless the session moved on meanwhile (a refresh holds the newer refresh token).
-    pub(crate) fn renewed_by_call(self, provider: &ProviderId, sent: &SealedToken, fresh: SealedToken, idle_until: u64) {
+    pub(crate) fn renewed_by_call(
+        self,
+        provider: &ProviderId,
+        sent: &SealedToken,
+        fresh: SealedToken,
+        idle_until: u64,
+    ) {
         let Some(mut a) = self.authorization(provider) else {
             return;
         };

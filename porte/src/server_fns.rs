@@ -74,7 +74,9 @@ pub(crate) async fn end_session(
         crate::server::set_cookie(&c);
     }
     let others = crate::server::sent_sessions(&parts);
-    let (binding, resealed) = porte.rebind(cookies, others).map_err(crate::server::answer)?;
+    let (binding, resealed) = porte
+        .rebind(cookies, others)
+        .map_err(crate::server::answer)?;
     crate::server::set_cookie(&binding);
     Ok(LoggedOut {
         provider_logout_url: out.provider_logout_url,

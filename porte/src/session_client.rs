@@ -102,7 +102,12 @@ async fn send_with_sessions(raw: web_sys::Request) -> Result<web_sys::Response, 
 
 /// A session the server sealed again with a later idle expiry (`x-porte-renewed`).
 fn keep_renewal(auth: Auth, sent: &[(ProviderId, SealedToken)], response: &web_sys::Response) {
-    let Some(value) = response.headers().get(session_header::RENEWED_HEADER).ok().flatten() else {
+    let Some(value) = response
+        .headers()
+        .get(session_header::RENEWED_HEADER)
+        .ok()
+        .flatten()
+    else {
         return;
     };
     let Some((item, idle)) = value.rsplit_once(';') else {

@@ -73,7 +73,9 @@ fn request(porte: &Porte) -> (Parts, SessionData, crate::SealedToken, BrowserBin
 
 async fn whole_check(porte: &Porte, parts: &Parts) -> serde_json::Value {
     for _ in 0..1_000 {
-        session_from_parts(porte, parts, None).await.expect("a live session");
+        session_from_parts(porte, parts, None)
+            .await
+            .expect("a live session");
     }
     let mut ns = Vec::with_capacity(CALLS);
     for _ in 0..CALLS {
@@ -106,7 +108,9 @@ fn bench_session_check() {
         let with_memory = whole_check(&memory, &parts).await;
         let with_redis = match std::env::var("PORTE_BENCH_REDIS_URL") {
             Ok(url) => {
-                let store = RedisStore::connect(&url).await.expect("Redis for the benchmark");
+                let store = RedisStore::connect(&url)
+                    .await
+                    .expect("Redis for the benchmark");
                 let redis = porte(Arc::new(store));
                 let (parts, ..) = request(&redis);
                 whole_check(&redis, &parts).await

@@ -185,12 +185,14 @@ impl PorteBuilder {
         let config = self.into_config()?;
         let store = match (store, &config.redis_url) {
             (Some(store), _) => store,
-            (None, Some(url)) => Arc::new(super::revocation::RedisStore::lazy(url.expose()).map_err(|e| {
-                ConfigError::Invalid {
-                    name: REDIS_URL.into(),
-                    reason: e.to_string(),
-                }
-            })?),
+            (None, Some(url)) => Arc::new(
+                super::revocation::RedisStore::lazy(url.expose()).map_err(|e| {
+                    ConfigError::Invalid {
+                        name: REDIS_URL.into(),
+                        reason: e.to_string(),
+                    }
+                })?,
+            ),
             (None, None) => Arc::new(super::revocation::MemoryStore::new()),
         };
         Porte::new(config, store)

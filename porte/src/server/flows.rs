@@ -119,7 +119,13 @@ impl Porte {
         let provider = self.provider(&flow.provider)?;
         let redirect_uri = self.0.config.redirect_uri();
         let data = self
-            .within(provider.finish(&self.0.http, &redirect_uri, query, flow, self.new_lifetime()))
+            .within(provider.finish(
+                &self.0.http,
+                &redirect_uri,
+                query,
+                flow,
+                self.new_lifetime(),
+            ))
             .await?;
         tracing::info!(provider = %flow.provider, "login completed");
         let sealed = self.0.sealer.seal(&data, binding);

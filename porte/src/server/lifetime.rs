@@ -123,7 +123,10 @@ mod tests {
         let (a, b) = (Lifetime::start(1000, POLICY), Lifetime::start(1000, POLICY));
         assert_ne!(a.session_id, b.session_id);
         assert_eq!(a.session_id.len(), 32);
-        assert_eq!((a.signed_in_at, a.expires_at, a.idle_until), (1000, 1100, 1020));
+        assert_eq!(
+            (a.signed_in_at, a.expires_at, a.idle_until),
+            (1000, 1100, 1020)
+        );
         assert_eq!(a.check(1019), Ok(()));
         assert_eq!(a.check(1020), Err(Expiry::Idle));
         assert_eq!(crate::SessionTimes::from(&a).ends_at(), 1020);
@@ -165,6 +168,9 @@ mod tests {
         assert!(l.wants_renewal(1006, POLICY), "6 s of 20");
         let capped = Lifetime::start(1000, POLICY).used(1090, POLICY);
         assert_eq!(capped.idle_until, 1100);
-        assert!(!capped.wants_renewal(1095, POLICY), "nothing to gain at the absolute end");
+        assert!(
+            !capped.wants_renewal(1095, POLICY),
+            "nothing to gain at the absolute end"
+        );
     }
 }

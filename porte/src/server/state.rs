@@ -54,7 +54,10 @@ impl Porte {
         Self::builder().from_env().build()
     }
 
-    pub(crate) fn new(config: Config, revoked: Arc<dyn RevocationStore>) -> Result<Self, ConfigError> {
+    pub(crate) fn new(
+        config: Config,
+        revoked: Arc<dyn RevocationStore>,
+    ) -> Result<Self, ConfigError> {
         let http = reqwest::Client::builder()
             // Never follow redirects: a hostile endpoint must not bounce the client secret or
             // a code elsewhere (oauth2-rs docs: SSRF).
@@ -93,7 +96,10 @@ impl Porte {
 
     /// The id and times of a session signed in now.
     pub(crate) fn new_lifetime(&self) -> Lifetime {
-        Lifetime::start(super::flow_cookie::unix_now().max(0) as u64, self.0.config.lifetimes)
+        Lifetime::start(
+            super::flow_cookie::unix_now().max(0) as u64,
+            self.0.config.lifetimes,
+        )
     }
 
     /// Whether a secret key was configured (else the keys are random for this process).
