@@ -15,6 +15,16 @@ async function open(page: Page) {
   return errors;
 }
 
+/** Signs in as alice through the local provider's popup (its login and consent pages). */
+async function signInAsAlice(page: Page) {
+  const popupOpened = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Continue with Local" }).click();
+  const popup = await popupOpened;
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByText("Signed in as Alice Liddell")).toBeVisible();
+}
+
 test("signed out, the protected function answers 401 not_signed_in, shown as a sentence", async ({ page }) => {
   const errors = await open(page);
   const answered = page.waitForResponse((r) => r.url().includes("/api/my_profile"));
@@ -28,12 +38,7 @@ test("signed out, the protected function answers 401 not_signed_in, shown as a s
 
 test("popup login, then the protected function returns alice's own data; logout ends it", async ({ page }) => {
   const errors = await open(page);
-  const popupOpened = page.waitForEvent("popup");
-  await page.getByRole("button", { name: "Continue with Local" }).click();
-  const popup = await popupOpened;
-  await signInAtProvider(popup);
-  await popup.getByRole("button", { name: "Allow" }).click();
-  await expect(page.getByText("Signed in as Alice Liddell")).toBeVisible();
+  await signInAsAlice(page);
 
   await page.getByRole("button", { name: "My profile" }).click();
   await expect(page.getByRole("status")).toHaveText(/^user-alice <alice@example\.test>, groups: /);
@@ -48,12 +53,7 @@ test("popup login, then the protected function returns alice's own data; logout 
 
 test("a reload keeps the sign-in without a flash of the signed-out state", async ({ page }) => {
   await open(page);
-  const popupOpened = page.waitForEvent("popup");
-  await page.getByRole("button", { name: "Continue with Local" }).click();
-  const popup = await popupOpened;
-  await signInAtProvider(popup);
-  await popup.getByRole("button", { name: "Allow" }).click();
-  await expect(page.getByText("Signed in as Alice Liddell")).toBeVisible();
+  await signInAsAlice(page);
 
   // Record every state the page shows from the first byte of the reloaded document.
   await page.addInitScript(() => {

@@ -42,13 +42,7 @@ pub fn SignedIn(
     #[prop(optional, into)]
     fallback: ViewFn,
 ) -> impl IntoView {
-    let auth = Auth::expect();
-    let state = Memo::new(move |_| auth.signed_in_with(provider.as_deref()));
-    move || match state.get() {
-        Some(true) => EitherOf3::A(children()),
-        None => EitherOf3::B(fallback.run()),
-        Some(false) => EitherOf3::C(()),
-    }
+    shown_while(true, provider, children, fallback)
 }
 
 /// Shows its children while signed out (of `provider`, when given), the `fallback` while the
@@ -64,11 +58,21 @@ pub fn SignedOut(
     #[prop(optional, into)]
     fallback: ViewFn,
 ) -> impl IntoView {
+    shown_while(false, provider, children, fallback)
+}
+
+/// The children while signed in with `provider` is `signed_in`, the fallback while unknown.
+fn shown_while(
+    signed_in: bool,
+    provider: Option<String>,
+    children: ChildrenFn,
+    fallback: ViewFn,
+) -> impl IntoView {
     let auth = Auth::expect();
     let state = Memo::new(move |_| auth.signed_in_with(provider.as_deref()));
     move || match state.get() {
-        Some(false) => EitherOf3::A(children()),
+        Some(now) if now == signed_in => EitherOf3::A(children()),
         None => EitherOf3::B(fallback.run()),
-        Some(true) => EitherOf3::C(()),
+        Some(_) => EitherOf3::C(()),
     }
 }
