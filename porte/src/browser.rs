@@ -2,6 +2,7 @@
 //! which the completion page reports back (BroadcastChannel, plus `postMessage` from the opener
 //! side with an exact origin check).
 
+use crate::types::parse_json;
 use crate::{Completion, LOGIN_CHANNEL};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -155,7 +156,7 @@ pub fn await_completion(
         move |data: JsValue| {
             let Some(completion) = data
                 .as_string()
-                .and_then(|text| serde_json::from_str::<Completion>(&text).ok())
+                .and_then(|text| parse_json::<Completion>(&text))
             else {
                 return;
             };
@@ -269,7 +270,7 @@ pub fn take_returned_completion() -> Option<(Completion, bool)> {
     let remember = storage.get_item(REMEMBER_KEY).ok().flatten().as_deref() == Some("1");
     let _ = storage.remove_item(RETURNED_KEY);
     let _ = storage.remove_item(REMEMBER_KEY);
-    Some((serde_json::from_str(&text).ok()?, remember))
+    Some((parse_json(&text)?, remember))
 }
 
 /// This page's path, query and fragment.
