@@ -165,8 +165,11 @@ test("logout is final in this browser: a copy kept from before is refused; the o
   expect(Object.keys(await storedSessions(page))).not.toContain("authgear");
 });
 
-test("5 tabs, 5-second access tokens, 2 minutes: every refresh once, no logout, no invalid_grant", async ({ context }) => {
+test("5 tabs, 5-second access tokens, minutes on end: every refresh once, no logout, no invalid_grant", async ({ context, browserName }) => {
   test.setTimeout(200_000);
+  // Two minutes in Chromium; one in Firefox (≈ 12 refreshes, each by one tab for five), where
+  // the whole suite runs a second time and CI's cold run must stay well inside 90 minutes.
+  const soakMs = browserName === "chromium" ? 120_000 : 60_000;
   const pages = [await context.newPage()];
   const log: string[] = [];
   const watch = (p: typeof pages[0], i: number) =>
@@ -183,16 +186,17 @@ test("5 tabs, 5-second access tokens, 2 minutes: every refresh once, no logout, 
   }
   const started = Date.now();
   const refreshes = () => log.filter((l) => l.includes("porte: refreshed")).length;
-  // Keep all five tabs busy for two minutes; each check also proves every tab is signed in.
-  while (Date.now() - started < 120_000) {
+  // Keep all five tabs busy; each check also proves every tab is signed in.
+  while (Date.now() - started < soakMs) {
     for (const p of pages) await expect(card(p, "authgear")).toBeVisible();
     await pages[0].waitForTimeout(5_000);
   }
   const errors = log.filter((l) => / (warning|error) /.test(l) || l.includes("invalid_grant"));
   const tokens = await Promise.all(pages.map((p) => card(p, "authgear").getAttribute("data-token")));
-  console.log(`5 tabs, 120 s: ${refreshes()} refreshes, ${errors.length} errors, 0 logouts`);
+  console.log(`5 tabs, ${soakMs / 1000} s: ${refreshes()} refreshes, ${errors.length} errors, 0 logouts`);
   expect(errors).toEqual([]);
-  expect(refreshes()).toBeGreaterThanOrEqual(20);
+  // 5 s tokens refreshed 1.25 s ahead: one refresh per ≈ 3.75 s; at least two thirds of them.
+  expect(refreshes()).toBeGreaterThanOrEqual(soakMs / 6_000);
   // Every tab shows the same, newest session.
   expect(new Set(tokens).size).toBe(1);
 });
