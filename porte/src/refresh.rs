@@ -270,8 +270,11 @@ mod tests {
             "token_exchange_failed",
             "server_error",
             "temporarily_unavailable",
+            // Redis down: the session is kept for when the store is back.
+            "session_store_unavailable",
         ] {
             assert!(!refresh_ends_session(&ErrorCode::from(code)), "{code}");
+            assert!(!ErrorCode::from(code).ends_session(), "{code}");
         }
     }
 }
