@@ -9,17 +9,19 @@ test("screenshots: sign-in, waiting, error, signed in", async ({ page, browserNa
     browserName === "chromium"
       ? path.join(here, "..", "screenshots", `${name}.png`)
       : testInfo.outputPath(`${name}.png`);
+  // The sign-in card itself (the page has other cards, e.g. "Ask the server").
+  const signIn = page.locator('section.card[aria-labelledby="login-title"]');
   await page.setViewportSize({ width: 900, height: 900 });
   await openHome(page);
-  await page.locator("section.card").last().screenshot({ path: shot("sign-in") });
+  await signIn.screenshot({ path: shot("sign-in") });
 
   const popup = await clickLogin(page);
   await expect(page.getByRole("button", { name: "Waiting for Local…" })).toBeVisible();
-  await page.locator("section.card").last().screenshot({ path: shot("waiting") });
+  await signIn.screenshot({ path: shot("waiting") });
   await signInAtProvider(popup);
   await popup.getByRole("button", { name: "Deny" }).click();
   await expect(page.getByRole("alert")).toBeVisible();
-  await page.locator("section.card").last().screenshot({ path: shot("error") });
+  await signIn.screenshot({ path: shot("error") });
 
   const again = await clickLogin(page);
   await again.getByRole("button", { name: "Allow" }).click();
