@@ -64,9 +64,8 @@ impl RedisStore {
     /// [`StoreError::Rejected`] for a wrong password.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let store = Self::open(url)?;
-        let mut conn = store.connection()?;
         store
-            .bounded(async move { redis::cmd("PING").query_async::<()>(&mut conn).await })
+            .run(|mut conn| async move { redis::cmd("PING").query_async::<()>(&mut conn).await })
             .await?;
         Ok(store)
     }
@@ -134,17 +133,27 @@ impl RedisStore {
         Ok(manager)
     }
 
-    /// Runs `request` within the timeout and maps its error.
-    async fn bounded<T>(
-        &self,
-        request: impl Future<Output = RedisResult<T>>,
-    ) -> Result<T, StoreError> {
-        match tokio::time::timeout(self.timeout, request).await {
-            Ok(Ok(value)) => {
+    /// Runs `op` on the shared connection within the timeout and maps its error. A request
+    /// that fails because the connection broke (Redis restarted) is sent once more on the
+    /// reconnected one, within the same timeout: the first call after Redis is back succeeds.
+    async fn run<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>>,
+    {
+        let attempt = async {
+            match op(self.connection()?).await {
+                Err(e) if broken(&e) => Ok(op(self.connection()?).await),
+                other => Ok(other),
+            }
+        };
+        match tokio::time::timeout(self.timeout, attempt).await {
+            Ok(Err(store)) => Err(store),
+            Ok(Ok(Ok(value))) => {
                 self.timeouts_in_row.store(0, Ordering::Relaxed);
                 Ok(value)
             }
-            Ok(Err(e)) => {
+            Ok(Ok(Err(e))) => {
                 if e.is_timeout() {
                     self.timed_out();
                 }
@@ -216,16 +225,20 @@ impl RedisStore {
             .arg(until)
             .arg("GT")
             .ignore();
-        let mut conn = self.connection()?;
-        self.bounded(async move { pipe.query_async::<()>(&mut conn).await })
-            .await
+        self.run(|mut conn| {
+            let pipe = pipe.clone();
+            async move { pipe.query_async::<()>(&mut conn).await }
+        })
+        .await
     }
 
     async fn exists(&self, session_id: &str) -> Result<bool, StoreError> {
         let key = format!("{KEY_PREFIX}{session_id}");
-        let mut conn = self.connection()?;
-        self.bounded(async move { redis::cmd("EXISTS").arg(key).query_async(&mut conn).await })
-            .await
+        self.run(|mut conn| {
+            let key = key.clone();
+            async move { redis::cmd("EXISTS").arg(key).query_async(&mut conn).await }
+        })
+        .await
     }
 }
 
@@ -241,6 +254,12 @@ impl RevocationStore for RedisStore {
     fn is_revoked<'a>(&'a self, session_id: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
         self.exists(session_id).boxed()
     }
+}
+
+/// Whether a request failed because its connection broke or could not be made (worth one more
+/// attempt on a new connection), rather than because Redis answered with an error.
+fn broken(e: &RedisError) -> bool {
+    e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal()
 }
 
 /// Shows the URL without its credentials or query, and the timeout.

@@ -143,6 +143,20 @@ async fn revocation_redis_down_then_back() {
     assert!(store.is_revoked("after").await.unwrap());
 }
 
+/// Redis restarted while the store sat idle on its old connection: the very first call after
+/// Redis is back succeeds (it used to fail once with a broken pipe, answering 503 to a user).
+#[tokio::test]
+async fn revocation_redis_first_call_after_a_restart_succeeds() {
+    let mut redis = RedisServer::start();
+    let store = connect(&redis).await;
+    let until = unix_now() + 3600;
+    store.revoke("before", until).await.unwrap();
+    redis.kill();
+    redis.restart(); // returns once Redis itself answers
+    store.revoke("after", until).await.unwrap();
+    assert!(store.is_revoked("after").await.unwrap());
+}
+
 /// Redis hung (SIGSTOP) → `Unavailable` within the timeout; resumed → works again.
 #[tokio::test]
 async fn revocation_redis_hung_then_resumed() {
