@@ -51,7 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::HomePage />
                 <Route path=path!("/welcome") view=pages::WelcomePage />
                 <ProtectedRoute path=path!("/admin") view=pages::AdminPage
-                    condition=porte::in_group("admins") redirect_path=|| "/"
+                    condition=porte::in_group("local", "admins") redirect_path=|| "/"
                     fallback=|| view! { <main class="page"><p class="muted">"Checking your sign-in…"</p></main> } />
             </Routes>
         </Router>

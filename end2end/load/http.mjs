@@ -109,14 +109,6 @@ async function authorize(agent, jar, url, redirectUri) {
   throw new LoginFailure('authorize: too many redirects');
 }
 
-function unescapeHtml(text) {
-  const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (_, e) => {
-    if (e[0] !== '#') return named[e.toLowerCase()];
-    return String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
-  });
-}
-
 function parseJson(text, kind) {
   try {
     return JSON.parse(text);
@@ -146,9 +138,9 @@ export async function appLogin(ctx) {
 
   const done = await browse(agent, jar, 'GET', back.href);
   if (done.status !== 200) throw new LoginFailure(`callback: HTTP ${done.status}`);
-  const raw = /data-completion="([^"]*)"/.exec(done.body)?.[1];
+  const raw = /<script type="application\/json" id="porte-completion-data">([^<]*)<\/script>/.exec(done.body)?.[1];
   if (raw === undefined) throw new LoginFailure('callback: no completion in page');
-  const completion = parseJson(unescapeHtml(raw), 'callback: bad completion JSON');
+  const completion = parseJson(raw, 'callback: bad completion JSON');
   if (completion.state !== state) throw new LoginFailure('callback: state mismatch');
   if (completion.outcome?.Err) throw new LoginFailure(`callback: ${completion.outcome.Err.error}`, completion.outcome.Err.description);
   const sealed = completion.outcome?.Ok?.sealed;

@@ -45,10 +45,9 @@ pub enum OpenMode {
 pub struct LoginOptions {
     /// Extra scopes for this login.
     pub scope: Vec<String>,
-    /// Fetch the user (default true).
+    /// Fetch the user (default true). The groups are the server's choice, per provider
+    /// (`ProviderSpec::with_groups`): authorization never depends on what the page asks.
     pub fetch_user: bool,
-    /// Fetch the user's groups (default false).
-    pub fetch_groups: bool,
     /// Restore this saved session instead of signing in again.
     pub saved_token: Option<SealedToken>,
     /// How the authorization URL is opened.
@@ -70,7 +69,6 @@ impl Default for LoginOptions {
         Self {
             scope: Vec::new(),
             fetch_user: true,
-            fetch_groups: false,
             saved_token: None,
             open: OpenMode::Popup,
             complete_page_html: None,
@@ -165,16 +163,21 @@ impl Auth {
             .with(|all| all.iter().find_map(|a| a.user.clone()))
     }
 
-    /// Whether a signed-in user is in `group` (any provider); `None` while not known yet
-    /// (reactive).
-    pub fn in_group(&self, group: &str) -> Option<bool> {
+    /// Whether the user signed in with `provider` is in the group with id `group` (see
+    /// [`Group`](crate::Group)); `None` while not known yet (reactive). Another provider's group
+    /// of the same name never counts. The server's [`require_group`] decides; this only shapes
+    /// the page.
+    ///
+    /// [`require_group`]: https://docs.rs/porte/latest/porte/fn.require_group.html
+    pub fn in_group(&self, provider: &str, group: &str) -> Option<bool> {
         if !self.ready.get() {
             return None;
         }
         Some(self.authorizations.with(|all| {
             all.iter()
+                .filter(|a| a.provider.id.as_str() == provider)
                 .filter_map(|a| a.user.as_ref())
-                .any(|u| u.groups.iter().any(|g| g == group))
+                .any(|u| u.groups.iter().any(|g| g.id == group))
         }))
     }
 
@@ -272,7 +275,6 @@ impl Auth {
             provider: provider.clone(),
             scope: options.scope,
             fetch_user: options.fetch_user,
-            fetch_groups: options.fetch_groups,
             complete_page_html: options.complete_page_html,
             return_to: same_tab.then(|| options.redirect_to_page.unwrap_or_else(current_path)),
         };

@@ -35,8 +35,10 @@ pub struct UserProfile {
     pub email_verified: Option<bool>,
     /// Avatar URL.
     pub picture: Option<String>,
-    /// Group names (fetched only with `fetch_groups`).
-    pub groups: Vec<String>,
+    /// The groups the user is in, as the server reads them for this provider (see
+    /// [`ProviderSpec::with_groups`](https://docs.rs/porte/latest/porte/providers/struct.ProviderSpec.html#method.with_groups)):
+    /// at sign-in and again at every refresh. Empty when the server reads none.
+    pub groups: Vec<Group>,
     /// The provider's own profile document, as received.
     #[serde(default)]
     pub fields: Map<String, Value>,
@@ -76,11 +78,105 @@ impl std::ops::Index<&str> for UserProfile {
     }
 }
 
+/// A group the user is in. `id` is what a group check compares: the provider's own unique,
+/// administrator-controlled identifier (Entra: `<tenant id>/<group object id>`, GitHub:
+/// `<org>/<team slug>`, OpenID providers: the value of their groups claim). `name` is for people
+/// (Entra's display name); it is absent where it would repeat the id.
+///
+/// ```
+/// use porte::Group;
+/// let g = Group::new("4ae1…/7b1d…", Some("Admins".into()));
+/// assert_eq!((g.id.as_str(), g.name()), ("4ae1…/7b1d…", "Admins"));
+/// assert_eq!(Group::new("admins", None).name(), "admins");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Group {
+    /// The identifier group checks compare.
+    pub id: String,
+    /// The display name, when it differs from the id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Group {
+    /// A group with its id and, where the provider has one apart from the id, its name.
+    pub fn new(id: impl Into<String>, name: Option<String>) -> Self {
+        let id = id.into();
+        let name = name.filter(|n| *n != id);
+        Self { id, name }
+    }
+
+    /// The name to show: the display name, else the id.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Read from `{"id", "name"}`, or from a bare string (sessions sealed before groups had ids).
+impl<'de> Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Group;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a group")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Group, E> {
+                Ok(Group::new(v, None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Group, A::Error> {
+                let (mut id, mut name) = (None, None);
+                while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "id" => id = Some(m.next_value::<String>()?),
+                        "name" => name = m.next_value::<Option<String>>()?,
+                        _ => m.next_value::<serde::de::IgnoredAny>().map(|_| ())?,
+                    }
+                }
+                let id = id.ok_or_else(|| serde::de::Error::missing_field("id"))?;
+                Ok(Group::new(id, name))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// An access token: shown only when asked for ([`AccessToken::secret`]), never by `Debug`.
+///
+/// ```
+/// let t = porte::AccessToken::new("gho_secret");
+/// assert_eq!(t.secret(), "gho_secret");
+/// assert_eq!(format!("{t:?}"), "AccessToken(**redacted**)");
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token itself, for an `Authorization: Bearer` header.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(**redacted**)")
+    }
+}
+
 /// The token as the page may see it: everything but the refresh token itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenInfo {
     /// The access token, for calling the provider's API from the browser if the app wants to.
-    pub access_token: String,
+    pub access_token: AccessToken,
     /// Usually `Bearer`.
     pub token_type: String,
     /// The scopes the provider granted (GitHub's comma list is split too).
@@ -231,10 +327,9 @@ pub struct LoginRequest {
     /// Extra scopes for this login only.
     #[serde(default)]
     pub scope: Vec<String>,
-    /// Fetch the user's profile (default true).
+    /// Fetch the user's profile (default true; plain OAuth 2.0 providers always do: the profile
+    /// is their only way to say who signed in).
     pub fetch_user: bool,
-    /// Fetch the user's groups (default false).
-    pub fetch_groups: bool,
     /// A custom completion page body (HTML; scripts do not run in it).
     pub complete_page_html: Option<String>,
     /// Same-tab logins only: the same-origin path to land on afterwards.

@@ -15,6 +15,8 @@ use web_sys::{BroadcastChannel, MessageEvent};
 
 /// Local-storage key of the remembered session tokens (provider id → sealed token).
 const STORE_KEY: &str = "porte.sessions";
+/// Local-storage key of the receipts of logouts the server could not record yet.
+const LOGOUTS_KEY: &str = "porte.logouts";
 /// The channel on which tabs of this origin tell each other about sessions.
 const SYNC_CHANNEL: &str = "porte-session";
 /// The Web Lock held by the tab that refreshes tokens for all tabs.
@@ -66,6 +68,23 @@ fn take<S: Storage>(provider: &ProviderId) {
     if all.remove(provider.as_str()).is_some() {
         let _ = S::set(STORE_KEY, all);
     }
+}
+
+/// The receipts of logouts whose end the server could not record yet (kept across reloads, so
+/// the next visit tries again).
+pub fn pending_logouts() -> Vec<SealedToken> {
+    let all = LocalStorage::get::<Vec<String>>(LOGOUTS_KEY).unwrap_or_default();
+    all.into_iter().map(SealedToken::new).collect()
+}
+
+/// Keeps a receipt (`keep`) or drops it once the logout is recorded.
+pub fn note_logout(receipt: &SealedToken, keep: bool) {
+    let mut all = LocalStorage::get::<Vec<String>>(LOGOUTS_KEY).unwrap_or_default();
+    all.retain(|r| r != receipt.as_str());
+    if keep {
+        all.push(receipt.as_str().to_owned());
+    }
+    let _ = LocalStorage::set(LOGOUTS_KEY, all);
 }
 
 /// A server-function request taken out of leptos' hands: a copy without its abort signal (which

@@ -13,6 +13,14 @@ pub fn store_session(_provider: &ProviderId, _sealed: &SealedToken, _remember: b
 /// Does nothing outside the browser.
 pub fn forget_session(_provider: &ProviderId) {}
 
+/// Nothing is stored on the server.
+pub fn pending_logouts() -> Vec<SealedToken> {
+    Vec::new()
+}
+
+/// Does nothing outside the browser.
+pub fn note_logout(_receipt: &SealedToken, _keep: bool) {}
+
 /// Does nothing outside the browser.
 pub fn open_channel(_on_message: impl Fn(String) + 'static) {}
 

@@ -69,6 +69,15 @@ pub enum ErrorCode {
     /// The store of ended sessions (Redis) cannot be reached, so no session is accepted (fail
     /// closed). HTTP 503.
     SessionStoreUnavailable,
+    /// The session was sealed under a key this server does not know (yet): a key rotation is
+    /// being deployed. Retry later; the browser keeps the session. HTTP 503.
+    SessionKeyUnknown,
+    /// The sign-in would make a session token larger than Porte keeps (e.g. a user in hundreds
+    /// of groups: keep only the groups the app checks). HTTP 500.
+    SessionTooLarge,
+    /// Signed out in this browser, but the end of the session could not be recorded for the
+    /// app's other servers (the revocation store is down); Porte retries. HTTP 503.
+    LogoutIncomplete,
     /// Something failed on the server (misconfiguration, transport). HTTP 500.
     ServerError,
     /// Any other code, e.g. a provider's own.
@@ -76,7 +85,7 @@ pub enum ErrorCode {
 }
 
 /// Every named code with its text, in one place.
-const NAMES: [(ErrorCode, &str); 24] = [
+const NAMES: [(ErrorCode, &str); 27] = [
     (ErrorCode::NotSignedIn, "not_signed_in"),
     (ErrorCode::InvalidSession, "invalid_session"),
     (ErrorCode::TokenExpired, "token_expired"),
@@ -103,6 +112,9 @@ const NAMES: [(ErrorCode, &str); 24] = [
         ErrorCode::SessionStoreUnavailable,
         "session_store_unavailable",
     ),
+    (ErrorCode::SessionKeyUnknown, "session_key_unknown"),
+    (ErrorCode::SessionTooLarge, "session_too_large"),
+    (ErrorCode::LogoutIncomplete, "logout_incomplete"),
     (ErrorCode::ServerError, "server_error"),
 ];
 
@@ -134,18 +146,31 @@ impl ErrorCode {
             | Self::GroupsFailed
             | Self::ProviderApiFailed => 502,
             Self::ProviderTimeout => 504,
-            Self::SessionStoreUnavailable => 503,
-            Self::ServerError => 500,
+            Self::SessionStoreUnavailable | Self::SessionKeyUnknown | Self::LogoutIncomplete => 503,
+            Self::ServerError | Self::SessionTooLarge => 500,
             _ => 400,
         }
     }
 
-    /// Whether the session this error came from can never work again (the browser forgets it).
+    /// Whether the session this error came from can never work again (the browser forgets it):
+    /// Porte's refusals of the token itself, a provider no longer configured, and the provider's
+    /// definitive answer that the grant is gone (`invalid_grant`, GitHub's `bad_refresh_token`).
+    /// Outages (`session_store_unavailable`, `session_key_unknown`, the provider down) and an
+    /// operator's mistake (`invalid_client`) end nothing.
+    ///
+    /// ```
+    /// use porte::ErrorCode;
+    /// assert!(ErrorCode::from("invalid_grant").ends_session());
+    /// assert!(!ErrorCode::from("invalid_client").ends_session());
+    /// assert!(!ErrorCode::SessionKeyUnknown.ends_session());
+    /// ```
     pub fn ends_session(&self) -> bool {
-        matches!(
-            self,
-            Self::InvalidSession | Self::SessionExpired | Self::SessionEnded
-        )
+        match self {
+            Self::InvalidSession | Self::SessionExpired | Self::SessionEnded => true,
+            Self::UnknownProvider => true,
+            Self::Other(code) => matches!(code.as_str(), "invalid_grant" | "bad_refresh_token"),
+            _ => false,
+        }
     }
 }
 

@@ -17,7 +17,7 @@
 //!             <Routes fallback=|| "Not found.">
 //!                 <Route path=path!("/") view=Home />
 //!                 <ProtectedRoute path=path!("/admin") view=Admin
-//!                     condition=porte::in_group("admins") redirect_path=|| "/" />
+//!                     condition=porte::in_group("local", "admins") redirect_path=|| "/" />
 //!             </Routes>
 //!         </Router>
 //!     }
@@ -32,11 +32,13 @@ pub fn signed_in() -> impl Fn() -> Option<bool> + Send + Sync + Clone + 'static 
     move || auth.signed_in_with(None)
 }
 
-/// Signed in, in `group` (with any provider); `None` while unknown.
+/// Signed in with `provider`, in the group with id `group` there; `None` while unknown. A
+/// group of the same name at another provider never counts.
 pub fn in_group(
+    provider: impl Into<String>,
     group: impl Into<String>,
 ) -> impl Fn() -> Option<bool> + Send + Sync + Clone + 'static {
     let auth = Auth::expect();
-    let group = group.into();
-    move || auth.in_group(&group)
+    let (provider, group) = (provider.into(), group.into());
+    move || auth.in_group(&provider, &group)
 }

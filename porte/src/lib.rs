@@ -23,7 +23,8 @@ mod types;
 
 pub use auth::{Auth, LoginOptions, OpenMode};
 pub use authorization::{
-    Authorization, LoginEvent, LogoutEvent, SealedToken, SessionTimes, TokenInfo, UserProfile,
+    AccessToken, Authorization, Group, LoginEvent, LogoutEvent, SealedToken, SessionTimes,
+    TokenInfo, UserProfile,
 };
 pub use components::{LoginButton, LoginButtons, LogoutButton, ProviderMark, SignedIn, SignedOut};
 pub use error::{Error, ErrorCode};

@@ -10,21 +10,19 @@ use leptos::prelude::*;
 
 /// Refresh this long before the access token expires (at most a quarter of its lifetime).
 pub const DEFAULT_REFRESH_SKEW_SECS: u64 = 60;
-/// A refresh that failed for a passing reason is tried again after this long.
+/// A refresh that failed for a passing reason is tried again after this long, doubled after
+/// each further failure up to [`MAX_RETRY_MS`] (a misconfigured client or a long outage is not
+/// hammered every few seconds).
 const RETRY_MS: u32 = 5_000;
+const MAX_RETRY_MS: u32 = 300_000;
 /// How long a call waits for a refreshed token before it goes with what it has.
 const WAIT_FOR_REFRESH_MS: u32 = 15_000;
 
-/// Errors after which a refresh will never succeed: the session ends. The provider's
-/// `invalid_grant` (revoked, expired or reused refresh token) and client errors, and Porte's
-/// refusals of the session token itself.
-pub(crate) fn refresh_ends_session(code: &ErrorCode) -> bool {
-    code.ends_session()
-        || matches!(code, ErrorCode::UnknownProvider)
-        || matches!(
-            code.as_str(),
-            "invalid_grant" | "bad_refresh_token" | "invalid_client" | "unauthorized_client"
-        )
+/// The wait before the refresh attempt that follows `failures` failed ones.
+pub(crate) fn retry_delay_ms(failures: u32) -> u32 {
+    RETRY_MS
+        .saturating_mul(1u32 << failures.min(16))
+        .min(MAX_RETRY_MS)
 }
 
 /// When to refresh a token that expires at `expires_at` (Unix seconds) and lived `expires_in`
@@ -67,9 +65,13 @@ impl Auth {
     /// or for the session to end; gives up after 15 s.
     pub(crate) async fn refreshed(self, provider: &ProviderId) -> Result<SealedToken, Error> {
         let (tx, rx) = futures::channel::oneshot::channel();
-        let known = self.authorization(provider).is_some();
-        if !known {
-            return Err(Error::new(ErrorCode::NotSignedIn, None));
+        match self.authorization(provider) {
+            None => return Err(Error::new(ErrorCode::NotSignedIn, None)),
+            // Nothing to refresh with: the call's `token_expired` stands.
+            Some(a) if !a.token.has_refresh_token => {
+                return Err(Error::new(ErrorCode::TokenExpired, None))
+            }
+            Some(_) => {}
         }
         self.sync
             .update_value(|s| s.waiters.entry(provider.clone()).or_default().push(tx));
@@ -184,7 +186,17 @@ impl Auth {
     }
 
     pub(crate) fn refresh_now(self, provider: ProviderId) {
-        let Some(a) = self.authorization(&provider) else {
+        let Some(a) = self
+            .authorization(&provider)
+            .filter(|a| a.token.has_refresh_token)
+        else {
+            // Nothing to refresh with: whoever waits hears so now.
+            let waiters = self
+                .sync
+                .try_update_value(|s| s.waiters.remove(&provider).unwrap_or_default());
+            for w in waiters.into_iter().flatten() {
+                let _ = w.send(Err(Error::new(ErrorCode::TokenExpired, None)));
+            }
             return;
         };
         let busy = self
@@ -201,6 +213,9 @@ impl Auth {
             match result {
                 Ok(fresh) => {
                     leptos::logging::log!("porte: refreshed {provider}");
+                    self.sync.update_value(|s| {
+                        s.failures.remove(&provider);
+                    });
                     let remember = self.sync.with_value(|s| s.remembered.contains(&provider));
                     let session = Shared {
                         authorization: fresh.clone(),
@@ -209,10 +224,18 @@ impl Auth {
                     self.post(&SyncMessage::Refreshed { session });
                     self.replace(fresh);
                 }
-                Err(e) if refresh_ends_session(&e.error) => self.end(&provider, Some(e), true),
+                Err(e) if e.error.ends_session() => self.end(&provider, Some(e), true),
                 Err(e) => {
                     leptos::logging::warn!("porte: refresh of {provider} failed, retrying: {e}");
-                    let timer = set_timer(RETRY_MS, {
+                    let failures = self
+                        .sync
+                        .try_update_value(|s| {
+                            let n = s.failures.entry(provider.clone()).or_default();
+                            *n += 1;
+                            *n - 1
+                        })
+                        .unwrap_or_default();
+                    let timer = set_timer(retry_delay_ms(failures), {
                         let provider = provider.clone();
                         move || self.refresh_now(provider)
                     });
@@ -258,11 +281,9 @@ mod tests {
             "session_expired",
             "session_ended",
             "bad_refresh_token",
-            "invalid_client",
-            "unauthorized_client",
             "unknown_provider",
         ] {
-            assert!(refresh_ends_session(&ErrorCode::from(code)), "{code}");
+            assert!(ErrorCode::from(code).ends_session(), "{code}");
         }
         for code in [
             "provider_timeout",
@@ -272,9 +293,24 @@ mod tests {
             "temporarily_unavailable",
             // Redis down: the session is kept for when the store is back.
             "session_store_unavailable",
+            // A key rotation being deployed: the next instance may know the key.
+            "session_key_unknown",
+            // The operator's mistake (a rotated client secret), not the user's grant.
+            "invalid_client",
+            "unauthorized_client",
+            // An access token that cannot be refreshed: the session itself lives on.
+            "token_expired",
         ] {
-            assert!(!refresh_ends_session(&ErrorCode::from(code)), "{code}");
             assert!(!ErrorCode::from(code).ends_session(), "{code}");
         }
+    }
+
+    #[test]
+    fn failed_refreshes_back_off_to_five_minutes() {
+        assert_eq!(retry_delay_ms(0), 5_000);
+        assert_eq!(retry_delay_ms(1), 10_000);
+        assert_eq!(retry_delay_ms(5), 160_000);
+        assert_eq!(retry_delay_ms(6), 300_000);
+        assert_eq!(retry_delay_ms(u32::MAX), 300_000);
     }
 }

@@ -17,13 +17,16 @@ pub(crate) async fn list_providers() -> Result<Providers, Error> {
 /// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
 #[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json)]
 pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
-    let (porte, _) = crate::server::here()?;
-    let (start, cookie) = porte.start_login(&request).await.map_err(|e| {
+    let (porte, parts) = crate::server::here()?;
+    let cookies = crate::server::cookie_header(&parts);
+    let started = porte.start_login(&request, cookies).await.map_err(|e| {
         tracing::warn!(error = %e, "login could not start");
         crate::server::answer(e)
     })?;
-    crate::server::set_cookie(&cookie);
-    Ok(start)
+    for cookie in &started.cookies {
+        crate::server::set_cookie(cookie);
+    }
+    Ok(started.start)
 }
 
 /// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it
@@ -47,18 +50,21 @@ pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization
         .map_err(crate::server::answer)
 }
 
-/// What a logout answers: the provider's logout URL when asked for, and the browser's other
-/// sessions sealed for its new binding.
+/// What a logout answers: the provider's logout URL when asked for, the browser's other
+/// sessions sealed for its new binding, and, when the end could not be recorded for the app's
+/// other servers, why and the receipt to present again.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct LoggedOut {
     pub(crate) provider_logout_url: Option<String>,
     pub(crate) resealed: Vec<Authorization>,
+    pub(crate) unrecorded: Option<(Error, SealedToken)>,
 }
 
-/// Ends a session: revokes its tokens at the provider (best effort) and its id everywhere
-/// (revocation store), gives the browser a new binding (the other sessions it sent come back
-/// sealed for it), and, when asked, returns the provider's logout URL (its `state` goes into a
-/// cookie checked on return).
+/// Ends a session: its id everywhere (revocation store), its tokens at the provider (best
+/// effort), gives the browser a new binding (the other sessions it sent come back sealed for
+/// it), and, when asked, returns the provider's logout URL (its `state` goes into a cookie
+/// checked on return). `sealed` may be a receipt of a logout not recorded yet: the record is
+/// tried again.
 #[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json, client = crate::SessionClient)]
 pub(crate) async fn end_session(
     sealed: SealedToken,
@@ -70,17 +76,26 @@ pub(crate) async fn end_session(
         .logout(&sealed, cookies, provider_logout)
         .await
         .map_err(crate::server::answer)?;
-    if let Some(c) = out.state_cookie {
-        crate::server::set_cookie(&c);
+    if let Some(c) = &out.state_cookie {
+        crate::server::set_cookie(c);
     }
-    let others = crate::server::sent_sessions(&parts);
-    let (binding, resealed) = porte
-        .rebind(cookies, others)
-        .map_err(crate::server::answer)?;
-    crate::server::set_cookie(&binding);
+    let mut resealed = Vec::new();
+    if out.rebind {
+        let others = crate::server::sent_sessions(&parts);
+        let (binding, kept) = porte
+            .rebind(cookies, others)
+            .map_err(crate::server::answer)?;
+        crate::server::set_cookie(&binding);
+        resealed = kept;
+    }
+    let unrecorded = out.unrecorded.map(|receipt| {
+        let why = crate::server::AuthError::LogoutIncomplete("store unavailable".into());
+        (Error::from(why), receipt)
+    });
     Ok(LoggedOut {
         provider_logout_url: out.provider_logout_url,
         resealed,
+        unrecorded,
     })
 }
 

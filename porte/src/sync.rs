@@ -3,12 +3,12 @@
 //! over a BroadcastChannel, and logout in every tab. Refreshes are in `refresh.rs`.
 
 use crate::auth::Auth;
-use crate::browser::navigate_here;
+use crate::browser::{leave_notice, navigate_here};
 use crate::browser_session::{
-    self as tabs, become_leader, clear_timer, forget_session, set_timer, store_session,
-    stored_sessions,
+    self as tabs, become_leader, clear_timer, forget_session, note_logout, pending_logouts,
+    set_timer, store_session, stored_sessions,
 };
-use crate::server_fns::{end_session, restore_session};
+use crate::server_fns::{end_session, restore_session, LoggedOut};
 use crate::types::parse_json;
 use crate::{Authorization, Error, ErrorCode, LoginEvent, LogoutEvent, ProviderId, SealedToken};
 use leptos::prelude::*;
@@ -19,6 +19,9 @@ use std::collections::{BTreeSet, HashMap};
 /// With nothing stored, how long a new tab waits for its siblings' sessions before it shows
 /// the signed-out state (they answer within milliseconds).
 const SIBLINGS_WAIT_MS: u32 = 150;
+/// A logout the server could not record is presented again this often while the page is open
+/// (and at every page load).
+const LOGOUT_RETRY_MS: u32 = 5_000;
 
 /// One session as tabs share it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -66,6 +69,10 @@ pub(crate) struct SyncState {
     pub(crate) waiters: HashMap<ProviderId, Vec<Waiter>>,
     /// Timers that end sessions at their expiry.
     pub(crate) ends: HashMap<ProviderId, i32>,
+    /// Refreshes that failed in a row, per provider (for the back-off).
+    pub(crate) failures: HashMap<ProviderId, u32>,
+    /// Whether logouts not recorded yet will be presented again soon.
+    logout_retry: bool,
     /// Stored sessions still being restored.
     restoring: usize,
 }
@@ -96,6 +103,7 @@ impl Auth {
         PAGE_AUTH.with(|a| a.set(Some(self)));
         tabs::open_channel(move |text| self.on_message(&text));
         self.post(&SyncMessage::Hello);
+        self.retry_logouts();
         let stored = stored_sessions();
         self.sync.update_value(|s| s.restoring = stored.len());
         if stored.is_empty() {
@@ -108,7 +116,7 @@ impl Auth {
                     Err(e) => {
                         // A session that can never work again is forgotten; an outage (the
                         // session store, the network) keeps it for the next visit.
-                        if crate::refresh::refresh_ends_session(&e.error) {
+                        if e.error.ends_session() {
                             forget_session(&provider);
                         }
                         self.error.set(Some(e.clone()));
@@ -165,18 +173,70 @@ impl Auth {
         let this = *self;
         leptos::task::spawn_local(async move {
             match end_session(a.sealed, provider_logout).await {
-                Ok(out) => {
-                    // The browser's binding changed: its other sessions come back sealed for it.
-                    for a in out.resealed {
-                        this.renewed(a);
-                    }
-                    if let Some(url) = out.provider_logout_url {
-                        navigate_here(&url, false);
-                    }
-                }
+                Ok(out) => this.logged_out(out),
                 Err(e) => leptos::logging::warn!("porte: logout at the server failed: {e}"),
             }
         });
+    }
+
+    /// The server's answer to a logout: the other sessions sealed for the browser's new binding;
+    /// when the end could not be recorded for the app's other servers, the user is told and the
+    /// receipt kept to present again; then the provider's logout page, when asked for.
+    fn logged_out(self, out: LoggedOut) {
+        for a in out.resealed {
+            self.renewed(a);
+        }
+        if let Some((why, receipt)) = &out.unrecorded {
+            note_logout(receipt, true);
+            self.error.set(Some(why.clone()));
+            self.retry_logouts_soon();
+        }
+        if let Some(url) = out.provider_logout_url {
+            if let Some((why, _)) = &out.unrecorded {
+                leave_notice(&why.to_string());
+            }
+            navigate_here(&url, false);
+        }
+    }
+
+    /// Presents the receipts of logouts the server could not record again (at each page load,
+    /// then every few seconds until each is recorded). Safe to call at any time.
+    pub fn retry_logouts(&self) {
+        let this = *self;
+        for receipt in pending_logouts() {
+            leptos::task::spawn_local(async move {
+                let recorded = matches!(
+                    end_session(receipt.clone(), false).await,
+                    Ok(LoggedOut {
+                        unrecorded: None,
+                        ..
+                    })
+                );
+                note_logout(&receipt, !recorded);
+                if !recorded {
+                    this.retry_logouts_soon();
+                } else if pending_logouts().is_empty()
+                    && this.error.with_untracked(|e| {
+                        e.as_ref()
+                            .is_some_and(|e| e.error == ErrorCode::LogoutIncomplete)
+                    })
+                {
+                    this.error.set(None);
+                }
+            });
+        }
+    }
+
+    fn retry_logouts_soon(self) {
+        let scheduled = self
+            .sync
+            .try_update_value(|s| std::mem::replace(&mut s.logout_retry, true));
+        if scheduled == Some(false) {
+            set_timer(LOGOUT_RETRY_MS, move || {
+                self.sync.update_value(|s| s.logout_retry = false);
+                self.retry_logouts();
+            });
+        }
     }
 
     /// The server refused `provider`'s session for good (`why`): it ends in every tab.

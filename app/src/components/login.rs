@@ -1,5 +1,5 @@
 //! The sign-in card: one button per configured provider that is not signed in yet, with the
-//! demo's options (groups, how the sign-in opens), and the error banner.
+//! demo's options (remember me, how the sign-in opens), and the error banner.
 
 use leptos::prelude::*;
 use porte::{use_providers, Auth, Error, LoginButton, LoginOptions, OpenMode, ProviderId};
@@ -11,7 +11,6 @@ fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
             "github" => vec!["public_repo".into()],
             _ => Vec::new(),
         },
-        fetch_groups: choices.groups.get_untracked(),
         remember_me: choices.remember.get_untracked(),
         fall_back_to_same_tab: choices.fall_back.get_untracked(),
         open: match choices.open.get_untracked().as_str() {
@@ -30,7 +29,6 @@ fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
 /// The demo's login choices.
 #[derive(Clone, Copy)]
 struct Choices {
-    groups: RwSignal<bool>,
     remember: RwSignal<bool>,
     fall_back: RwSignal<bool>,
     open: RwSignal<String>,
@@ -44,14 +42,12 @@ pub fn LoginPanel() -> impl IntoView {
     let auth = Auth::expect();
     let providers = use_providers();
     let choices = Choices {
-        groups: RwSignal::new(true),
         remember: RwSignal::new(false),
         fall_back: RwSignal::new(true),
         open: RwSignal::new("popup".to_owned()),
         link: RwSignal::new(None),
     };
     let Choices {
-        groups,
         remember,
         fall_back,
         open,
@@ -99,7 +95,6 @@ pub fn LoginPanel() -> impl IntoView {
             <fieldset class="options">
                 <legend>"Options"</legend>
                 <label><input type="checkbox" name="remember" bind:checked=remember />" Remember me"</label>
-                <label><input type="checkbox" name="groups" bind:checked=groups />" Include groups"</label>
                 <label><input type="checkbox" name="fall-back" bind:checked=fall_back />" Use this tab if pop-ups are blocked"</label>
                 <label><input type="radio" name="open" value="popup" bind:group=open />" Popup"</label>
                 <label><input type="radio" name="open" value="same-tab" bind:group=open />" Same tab"</label>

@@ -14,7 +14,7 @@ pub struct WhoAmI {
     pub user_id: String,
     /// The name to greet.
     pub name: String,
-    /// The user's groups.
+    /// The user's groups (their names).
     pub groups: Vec<String>,
 }
 
@@ -29,14 +29,21 @@ pub async fn whoami() -> Result<WhoAmI, porte::Error> {
             || session.user_id().to_owned(),
             |u| u.display_name().to_owned(),
         ),
-        groups: session.groups().to_vec(),
+        groups: session
+            .groups()
+            .iter()
+            .map(|g| g.name().to_owned())
+            .collect(),
     })
 }
 
-/// A report only the group `admins` may read.
+/// A report only one group may read: `DEMO_ADMIN_GROUP` as `<provider>:<group id>`, by default
+/// the local provider's `admins` (e.g. `azure:<tenant id>/<group object id>` for an Entra group).
 #[server(client = porte::SessionClient, endpoint = "admin_report")]
 pub async fn admin_report() -> Result<String, porte::Error> {
-    let session = porte::require_group("admins").await?;
+    let admins = std::env::var("DEMO_ADMIN_GROUP").unwrap_or_else(|_| "local:admins".into());
+    let (provider, group) = admins.split_once(':').unwrap_or(("local", "admins"));
+    let session = porte::require_group(provider, group).await?;
     Ok(format!(
         "{} admins report: all systems nominal.",
         session.user().map_or("The", |u| u.display_name())

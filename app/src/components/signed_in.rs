@@ -46,7 +46,7 @@ fn SignedInCard(authorization: Authorization) -> impl IntoView {
                 <dt>"Groups"</dt>
                 <dd data-field="groups">
                     <ul class="chips">
-                        {u.groups.iter().map(|g| view! { <li class="chip">{g.clone()}</li> }).collect_view()}
+                        {u.groups.iter().map(|g| view! { <li class="chip" title=g.id.clone()>{g.name().to_owned()}</li> }).collect_view()}
                     </ul>
                 </dd>
             </dl>

@@ -1,5 +1,6 @@
-//! `/admin`: only for the group `admins` — the route is guarded in the browser by
-//! `porte::in_group("admins")` (a `ProtectedRoute`), and its data by `require_group` on the server.
+//! `/admin`: only for the local provider's group `admins` — the route is guarded in the browser
+//! by `porte::in_group("local", "admins")` (a `ProtectedRoute`), and its data by `require_group`
+//! on the server.
 
 use crate::components::admin_report;
 use leptos::prelude::*;

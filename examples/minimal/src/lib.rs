@@ -14,7 +14,12 @@ pub async fn my_profile() -> Result<String, ServerFnError> {
     Ok(format!(
         "{} <{email}>, groups: {}",
         session.user_id(),
-        session.groups().join(", ")
+        session
+            .groups()
+            .iter()
+            .map(|g| g.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
 }
 

@@ -41,11 +41,14 @@ fn request(porte: &Porte) -> (Parts, SessionData, crate::SealedToken, BrowserBin
     let github = ProviderId::parse("github").expect("valid id");
     let mut user = UserProfile::new(github.clone(), "1001");
     user.name = Some("Alice Liddell".into());
-    user.groups = vec!["wonderland/admins".into(), "wonderland/readers".into()];
+    user.groups = vec![
+        crate::Group::new("wonderland/admins", None),
+        crate::Group::new("wonderland/readers", None),
+    ];
     let data = SessionData {
         provider: github,
         token: TokenSet {
-            access_token: "gho_".to_string() + &"a".repeat(36),
+            access_token: crate::AccessToken::new("gho_".to_string() + &"a".repeat(36)),
             token_type: "bearer".into(),
             scope: vec!["read:user".into(), "user:email".into()],
             expires_in: None,
@@ -56,6 +59,7 @@ fn request(porte: &Porte) -> (Parts, SessionData, crate::SealedToken, BrowserBin
         id_token_claims: None,
         user: Some(user),
         lifetime: porte.new_lifetime(),
+        groups_read_at: None,
     };
     let binding = BrowserBinding::generate();
     let sealed = porte.0.sealer.seal(&data, &binding);

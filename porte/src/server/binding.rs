@@ -57,6 +57,13 @@ impl BrowserBinding {
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
+
+    /// A digest of the binding, kept in a login's flow cookie: the login completes only in the
+    /// browser that sends the same binding back.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+    }
 }
 
 fn name(secure: bool) -> String {

@@ -24,6 +24,7 @@ pub const DEFAULT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 const ORIGIN: (&str, &str) = ("PORTE_ORIGIN", "APP_ORIGIN");
 const SECRET: (&str, &str) = ("PORTE_SECRET_KEY", "APP_SECRET_KEY");
 const PREVIOUS: (&str, &str) = ("PORTE_PREVIOUS_SECRET_KEYS", "APP_PREVIOUS_SECRET_KEYS");
+const NEXT: &str = "PORTE_NEXT_SECRET_KEY";
 const ENV: (&str, &str) = ("PORTE_ENV", "APP_ENV");
 const TIMEOUT: (&str, &str) = ("PORTE_PROVIDER_TIMEOUT_SECS", "APP_PROVIDER_TIMEOUT_SECS");
 const BASE_PATH: &str = "PORTE_BASE_PATH";
@@ -31,6 +32,11 @@ const SERVER_FN_PREFIX: &str = "PORTE_SERVER_FN_PREFIX";
 const HOME_PATH: &str = "PORTE_HOME_PATH";
 const MAX_AGE: &str = "PORTE_SESSION_MAX_AGE_SECS";
 const IDLE: &str = "PORTE_SESSION_IDLE_SECS";
+const NOT_BEFORE: &str = "PORTE_SESSIONS_NOT_BEFORE";
+const GROUPS_MAX_AGE: &str = "PORTE_GROUPS_MAX_AGE_SECS";
+/// How long groups read from the provider are trusted by default before a group check reads
+/// them again (15 minutes): the bound on a removal for sessions that do not refresh sooner.
+pub const DEFAULT_GROUPS_MAX_AGE: Duration = Duration::from_secs(15 * 60);
 const REDIS_URL: &str = "PORTE_REDIS_URL";
 
 /// Builds a [`Porte`]: providers, the app's public origin, the secret key, and the paths.
@@ -54,6 +60,7 @@ pub struct PorteBuilder {
     origin: Option<String>,
     secret: Option<String>,
     previous_secrets: Vec<String>,
+    next_secret: Option<String>,
     production: Option<bool>,
     providers: Vec<ProviderSpec>,
     provider_timeout: Option<Duration>,
@@ -62,6 +69,8 @@ pub struct PorteBuilder {
     home_path: Option<String>,
     max_age: Option<Duration>,
     idle: Option<Duration>,
+    not_before: Option<std::time::SystemTime>,
+    groups_max_age: Option<Duration>,
     store: Option<Arc<dyn RevocationStore>>,
     redis_url: Option<String>,
 }
@@ -107,6 +116,18 @@ impl PorteBuilder {
     /// tokens it sealed still open, so a key rotation signs nobody out.
     pub fn previous_secret_key(mut self, key: impl Into<String>) -> Self {
         self.previous_secrets.push(key.into());
+        self
+    }
+
+    /// The key that will replace the current one (`PORTE_NEXT_SECRET_KEY`): tokens and login
+    /// flows it sealed open here, nothing is sealed with it yet. A rotation across a fleet takes
+    /// two deploys, so that no instance ever meets a key it does not know: first every instance
+    /// gets the new key as its next one; then every instance gets it as its current key, with
+    /// the old one as a previous key (`previous_secret_key`), until sessions it sealed have
+    /// expired. A token sealed under a key an instance does not know is refused with the
+    /// retryable `session_key_unknown` (503), never signed out.
+    pub fn next_secret_key(mut self, key: impl Into<String>) -> Self {
+        self.next_secret = Some(key.into());
         self
     }
 
@@ -160,6 +181,23 @@ impl PorteBuilder {
     pub fn session_lifetime(mut self, max_age: Duration, idle: Duration) -> Self {
         self.max_age = Some(max_age);
         self.idle = Some(idle);
+        self
+    }
+
+    /// Sessions signed in before `time` are over (`PORTE_SESSIONS_NOT_BEFORE`, Unix seconds): the
+    /// fleet-wide "sign everyone out" after an incident, short of rotating the key. They are
+    /// refused with `session_ended` at their next use.
+    pub fn sessions_not_before(mut self, time: std::time::SystemTime) -> Self {
+        self.not_before = Some(time);
+        self
+    }
+
+    /// How long groups read from the provider are trusted (`PORTE_GROUPS_MAX_AGE_SECS`; default
+    /// 15 minutes). Groups are read again at every refresh of the access token; a group check
+    /// that finds them older reads them then. So a user removed from a group at the provider
+    /// loses it at the next refresh or, at the latest, after this long.
+    pub fn groups_max_age(mut self, max_age: Duration) -> Self {
+        self.groups_max_age = Some(max_age);
         self
     }
 
@@ -246,6 +284,11 @@ impl PorteBuilder {
                 previous_secrets.push(app_secret(name, k)?);
             }
         }
+        let next_secret = match (self.next_secret, env.get(NEXT)) {
+            (Some(k), _) => Some(app_secret("next_secret_key", &k)?),
+            (None, Some(k)) => Some(app_secret(NEXT, k)?),
+            (None, None) => None,
+        };
         let provider_timeout = match (self.provider_timeout, read(TIMEOUT)) {
             (Some(t), _) => check_timeout("provider_timeout", t)?,
             (None, Some((name, raw))) => match raw.parse::<u64>() {
@@ -279,10 +322,18 @@ impl PorteBuilder {
                     .map_err(|_| invalid(var, &format!("expected whole seconds, got {raw:?}"))),
             },
         };
+        let not_before = match self.not_before {
+            Some(t) => t
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            None => seconds(None, NOT_BEFORE, Duration::ZERO)?,
+        };
         let lifetimes = Policy {
             max_age: seconds(self.max_age, MAX_AGE, DEFAULT_MAX_AGE)?,
             idle: seconds(self.idle, IDLE, DEFAULT_IDLE)?,
+            not_before,
         };
+        let groups_max_age = seconds(self.groups_max_age, GROUPS_MAX_AGE, DEFAULT_GROUPS_MAX_AGE)?;
         if lifetimes.max_age == 0 || lifetimes.idle == 0 || lifetimes.idle > lifetimes.max_age {
             return Err(invalid(
                 "session_lifetime",
@@ -303,12 +354,14 @@ impl PorteBuilder {
             origin,
             secret,
             previous_secrets,
+            next_secret,
             providers: specs,
             provider_timeout,
             base_path,
             server_fn_prefix,
             home_path,
             lifetimes,
+            groups_max_age,
             redis_url,
             legacy_names: legacy,
         })
@@ -324,6 +377,8 @@ pub(crate) struct Config {
     pub secret: Option<AppSecret>,
     /// Still open session tokens sealed before a key rotation.
     pub previous_secrets: Vec<AppSecret>,
+    /// Opens what instances already rotated to it seal (the first phase of a rotation).
+    pub next_secret: Option<AppSecret>,
     /// Configured providers.
     pub providers: Vec<ProviderSpec>,
     /// The longest an exchange with a provider may take.
@@ -336,6 +391,8 @@ pub(crate) struct Config {
     pub home_path: String,
     /// How long sessions live.
     pub lifetimes: Policy,
+    /// How long groups read from the provider are trusted (seconds).
+    pub groups_max_age: u64,
     /// Where the revocation store is, when it is Redis (may hold a password: never printed).
     pub redis_url: Option<ClientSecret>,
     /// `(older name used, its replacement)`, for a warning at start-up.
@@ -343,6 +400,16 @@ pub(crate) struct Config {
 }
 
 impl Config {
+    /// The keys that open tokens and flows besides the current one: the next, then the
+    /// previous ones.
+    pub fn other_secrets(&self) -> Vec<AppSecret> {
+        self.next_secret
+            .iter()
+            .chain(&self.previous_secrets)
+            .cloned()
+            .collect()
+    }
+
     /// Reads only the given variables (tests).
     #[cfg(test)]
     pub(crate) fn from_vars(

@@ -1,6 +1,7 @@
 // Porte completion page: hands the login result to the page that started the sign-in.
 // Loaded as a file (not inline) so the page's CSP can forbid inline script. The result travels
-// as the JSON string in data-completion; the receiving page checks its `state`.
+// as the text of the JSON block #porte-completion-data (text, which no CSS selector can read,
+// unlike an attribute); the receiving page checks its `state`.
 // - Same-tab logins (data-return set): keep the result in this tab's sessionStorage for the app
 //   and go back to the app, replacing this URL (it holds the code) in the history.
 // - Popup / new tab: post on a same-origin BroadcastChannel (works even when
@@ -8,8 +9,9 @@
 (function () {
   "use strict";
   var el = document.getElementById("porte-completion");
-  if (!el) return;
-  var message = el.getAttribute("data-completion");
+  var data = document.getElementById("porte-completion-data");
+  if (!el || !data) return;
+  var message = data.textContent;
   var channel = el.getAttribute("data-channel");
   var back = el.getAttribute("data-return");
   if (back !== null) {

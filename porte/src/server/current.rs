@@ -3,17 +3,20 @@
 //! [`SessionClient`](crate::SessionClient) (header `x-porte-session`); the binding cookie proves
 //! the call comes from the browser the tokens were sealed for.
 
+use super::binding::BrowserBinding;
 use super::error::AuthError;
+use super::refusal::{Refusal, Renewal};
 use super::session::SessionData;
-use super::{api, Porte};
-use crate::session_header::{ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER};
-use crate::{Error, ErrorCode, ProviderId, ProviderInfo, SealedToken, TokenInfo, UserProfile};
+use super::{alive::now, api, Porte};
+use crate::{
+    Error, ErrorCode, Group, ProviderId, ProviderInfo, SealedToken, TokenInfo, UserProfile,
+};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
+use axum::http::{header, request::Parts, Method};
 use axum::response::{IntoResponse, Response};
 
-/// The signed-in user of one request: provider, user, token facts, and the provider's API with
-/// the stored access token.
+/// The signed-in user of one request: provider, user, groups, token facts, and the provider's
+/// API with the stored access token.
 ///
 /// In a server function (with `#[server(client = porte::SessionClient)]`):
 ///
@@ -38,20 +41,25 @@ use axum::response::{IntoResponse, Response};
 ///     if session.is_some() { "hello" } else { "who are you?" }
 /// }
 /// ```
+///
+/// The session is the user's identity, proven at sign-in; it lasts until its own expiry, whether
+/// or not the provider's access token is still fresh. Only what uses that token
+/// ([`Session::access_token`], [`Session::api_get`]) needs it fresh.
 #[derive(Clone)]
 pub struct Session {
     porte: Porte,
     provider: ProviderInfo,
     data: SessionData,
     sealed: SealedToken,
-    binding: super::binding::BrowserBinding,
+    binding: BrowserBinding,
+    renewal: Option<Renewal>,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("provider", &self.provider.id)
-            .field("user", &self.data.user.as_ref().map(|u| &u.id))
+            .field("user", &self.user_id())
             .finish_non_exhaustive()
     }
 }
@@ -62,13 +70,14 @@ impl Session {
         &self.provider
     }
 
-    /// The user, as the provider described them (absent when the login did not fetch it).
+    /// The user, as the provider described them (absent when an OpenID login did not fetch it).
     pub fn user(&self) -> Option<&UserProfile> {
         self.data.user.as_ref()
     }
 
     /// The provider's stable user id (`sub`, GitHub's numeric id, Entra's `oid`); the ID token's
-    /// `sub` when the user was not fetched.
+    /// `sub` when the user was not fetched. Never empty: a provider without ID tokens always
+    /// has its profile fetched, and an ID token without `sub` is refused.
     pub fn user_id(&self) -> &str {
         self.data
             .user
@@ -81,36 +90,61 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The user's groups (fetched when the login asked for them).
-    pub fn groups(&self) -> &[String] {
+    /// The user's groups at this provider, as the server last read them (see
+    /// [`Session::require_group`] for how fresh they are).
+    pub fn groups(&self) -> &[Group] {
         self.data.user.as_ref().map_or(&[], |u| &u.groups)
     }
 
-    /// Whether the user is in `group`.
+    /// Whether the groups read from the provider include the one with id `group`.
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups().iter().any(|g| g == group)
+        self.groups().iter().any(|g| g.id == group)
     }
 
-    /// This session if the user is in `group`, else `forbidden` (HTTP 403).
-    pub fn require_group(self, group: &str) -> Result<Self, Error> {
-        if self.in_group(group) {
-            Ok(self)
-        } else {
-            Err(Error::new(
-                ErrorCode::Forbidden,
-                Some(format!("This needs membership of the group {group}.")),
-            ))
+    /// This session if the user is in the group with id `group` at its provider, else
+    /// `forbidden` (403) saying why. Groups older than the configured maximum age (15 minutes by
+    /// default) are read from the provider again first, so a removal takes effect within that
+    /// time even for sessions that never refresh; a session whose access token expired gets
+    /// `token_expired` (the browser refreshes, which reads them again, and retries).
+    pub async fn require_group(mut self, group: &str) -> Result<Self, Error> {
+        let result = async {
+            self.check_groups_kept(group)?;
+            if !self.groups_fresh() {
+                self.read_groups_again().await?;
+            }
+            if self.in_group(group) {
+                Ok(())
+            } else {
+                Err(Refusal::from(Error::new(
+                    ErrorCode::Forbidden,
+                    Some(format!("This needs membership of the group {group}.")),
+                )))
+            }
         }
+        .await;
+        match result {
+            Ok(()) => Ok(self),
+            Err(refusal) => {
+                refusal.respond();
+                Err(refusal.error)
+            }
+        }
+    }
+
+    /// The provider's access token, for calling its API yourself; `token_expired` (401) once it
+    /// has expired: [`SessionClient`](crate::SessionClient) then refreshes it and calls again,
+    /// and a sign-in without a refresh token says it must sign in again. Call it first in a
+    /// server function that needs the provider's token to be fresh.
+    pub fn access_token(&self) -> Result<&str, Error> {
+        self.fresh_token().map_err(|refusal| {
+            refusal.respond();
+            refusal.error
+        })
     }
 
     /// The token facts (no refresh token: it never leaves the seal).
     pub fn token(&self) -> TokenInfo {
         TokenInfo::from(&self.data)
-    }
-
-    /// The provider's access token, for calling its API yourself.
-    pub fn access_token(&self) -> &str {
-        &self.data.token.access_token
     }
 
     /// Unix time of the sign-in.
@@ -120,7 +154,7 @@ impl Session {
 
     /// When the session ends: its sign-in time and its absolute and idle expiries.
     pub fn times(&self) -> crate::SessionTimes {
-        crate::SessionTimes::from(&self.data.lifetime)
+        self.porte.times(&self.data)
     }
 
     /// The session token this request carried.
@@ -129,9 +163,10 @@ impl Session {
     }
 
     /// `GET <provider API>/<path>` with the access token (GitHub's API, Microsoft Graph; see
-    /// [`ProviderSpec::with_api_base`](crate::providers::ProviderSpec::with_api_base)). A refused
-    /// token is `token_expired`: the browser refreshes it and calls again.
+    /// [`ProviderSpec::with_api_base`](crate::providers::ProviderSpec::with_api_base)). An
+    /// expired or refused token is `token_expired`: the browser refreshes it and calls again.
     pub async fn api_get(&self, path: &str) -> Result<serde_json::Value, Error> {
+        let token = self.access_token()?;
         let base = self
             .porte
             .provider(&self.data.provider)?
@@ -144,7 +179,7 @@ impl Session {
         }
         let url = format!("{base}/{}", path.trim_start_matches('/'));
         let call = async {
-            match api::get_json(&self.porte.0.http, &url, self.access_token()).await {
+            match api::get_json(&self.porte.0.http, &url, token).await {
                 Ok((body, _)) => Ok(body),
                 Err(api::ApiError::Unauthorized { .. }) => Err(AuthError::TokenExpired),
                 Err(e) => Err(AuthError::Api(e.to_string())),
@@ -152,15 +187,123 @@ impl Session {
         };
         self.porte.within(call).await.map_err(|e| {
             tracing::warn!(provider = %self.provider.id, error = %e, "provider API call failed");
-            e.into()
+            let refusal = self.refused(e);
+            refusal.respond();
+            refusal.error
         })
+    }
+
+    /// The access token while it is fresh; else `token_expired`, saying whether a refresh can
+    /// help.
+    fn fresh_token(&self) -> Result<&str, Refusal> {
+        let token = &self.data.token;
+        if !token.expired(now()) {
+            Ok(token.access_token.secret())
+        } else if token.refresh_token.is_some() {
+            Err(self.refused(AuthError::TokenExpired))
+        } else {
+            Err(self.refused(AuthError::NoRefreshToken))
+        }
+    }
+
+    /// Whether the server keeps `group` for this provider at all (a configuration mistake is
+    /// said plainly, to the user and in the log).
+    fn check_groups_kept(&self, group: &str) -> Result<(), Refusal> {
+        let spec = &self.porte.provider(&self.data.provider)?.spec;
+        let label = &self.provider.label;
+        let why = if !spec.reads_groups() {
+            format!(
+                "Groups are not read for {label}: the app's server must enable them \
+                 (ProviderSpec::with_groups, or the provider's _GROUPS variable)."
+            )
+        } else if !spec.read_groups.keeps(group) {
+            format!(
+                "The group {group} is not among the groups the app's server keeps for {label} \
+                 (ProviderSpec::with_groups, or the provider's _GROUPS variable)."
+            )
+        } else if self.data.user.is_none() {
+            "This sign-in has no profile to read groups for. Sign in again.".to_owned()
+        } else {
+            return Ok(());
+        };
+        tracing::warn!(provider = %self.provider.id, group, "group check refused: {why}");
+        Err(self.refused(AuthError::GroupsUnavailable(why)))
+    }
+
+    /// Whether the groups were read recently enough to be trusted.
+    fn groups_fresh(&self) -> bool {
+        let max_age = self.porte.0.config.groups_max_age;
+        self.data
+            .groups_read_at
+            .is_some_and(|at| now() < at.saturating_add(max_age))
+    }
+
+    /// Reads the groups from the provider again (with the access token), and renews the session
+    /// with them.
+    async fn read_groups_again(&mut self) -> Result<(), Refusal> {
+        let expired = |this: &Self| match this.fresh_token() {
+            Err(r)
+                if r.error.error == ErrorCode::TokenExpired
+                    && this.data.token.refresh_token.is_none() =>
+            {
+                this.refused(AuthError::GroupsUnavailable(
+                    "Your groups could not be checked again: this sign-in's access token expired \
+                     and cannot be refreshed. Sign in again."
+                        .into(),
+                ))
+            }
+            Err(r) => r,
+            Ok(_) => this.refused(AuthError::TokenExpired),
+        };
+        if self.fresh_token().is_err() {
+            return Err(expired(self));
+        }
+        let provider = self.porte.provider(&self.data.provider)?;
+        let read = provider.with_groups(&self.porte.0.http, self.data.clone());
+        match self.porte.within(read).await {
+            Ok(data) => {
+                self.data = data;
+                self.renew(true);
+                Ok(())
+            }
+            Err(AuthError::TokenExpired) => Err(expired(self)),
+            Err(e) => {
+                tracing::warn!(provider = %self.provider.id, error = %e, "groups could not be read again");
+                Err(self.refused(e))
+            }
+        }
+    }
+
+    /// A session used long enough after its last seal (or changed, `force`) goes back to the
+    /// browser sealed again with a later idle expiry (`x-porte-renewed`), which SessionClient
+    /// keeps.
+    fn renew(&self, force: bool) {
+        let Some(renewal) = &self.renewal else {
+            return;
+        };
+        if !force && !self.porte.wants_renewal(&self.data) {
+            return;
+        }
+        let data = self.porte.used(self.data.clone());
+        if let Ok(sealed) = self.porte.seal(&data, &self.binding) {
+            let idle_until = self.porte.times(&data).idle_until;
+            renewal.keep(&self.provider.id, sealed.as_str(), idle_until);
+        }
+    }
+
+    fn refused(&self, e: AuthError) -> Refusal {
+        Refusal {
+            error: e.into(),
+            provider: Some(self.provider.id.clone()),
+        }
     }
 }
 
-/// The signed-in session of the server function being run, from any provider; `not_signed_in`
-/// (401) without one, `invalid_session` (401) for a token of another browser, altered, or sealed
-/// under an unknown key, `token_expired` (401) when its access token expired. On failure the
-/// response gets that status, whatever error type your function returns.
+/// The signed-in session of the server function being run, from any provider (the first the
+/// browser sent); `not_signed_in` (401) without one, `invalid_session` (401) for a token of
+/// another browser, altered, or sealed under an old key no longer configured,
+/// `session_expired` / `session_ended` (401) for one that is over. On failure the response gets
+/// that status, whatever error type your function returns.
 pub async fn require_session() -> Result<Session, Error> {
     in_server_fn(None).await
 }
@@ -172,12 +315,23 @@ pub async fn require_session_for(provider: &str) -> Result<Session, Error> {
     in_server_fn(Some(&id)).await
 }
 
-/// [`require_session`], and the user must be in `group` (`forbidden`, 403, otherwise).
-pub async fn require_group(group: &str) -> Result<Session, Error> {
-    let session = require_session().await?;
-    session
+/// The session with `provider`, whose user must be in the group with id `group` there
+/// (`forbidden`, 403, otherwise): another provider's group of the same name never counts. See
+/// [`Group`] for each provider's ids and [`Session::require_group`] for freshness.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// #[server(client = porte::SessionClient)]
+/// pub async fn admin_report() -> Result<String, porte::Error> {
+///     let admin = porte::require_group("corp", "admins").await?;
+///     Ok(format!("hello {}", admin.user_id()))
+/// }
+/// ```
+pub async fn require_group(provider: &str, group: &str) -> Result<Session, Error> {
+    require_session_for(provider)
+        .await?
         .require_group(group)
-        .inspect_err(|e| respond_with(&Refusal::from(e.clone())))
+        .await
 }
 
 /// The session when one was sent; `None` when signed out. A token that was sent but cannot be
@@ -199,93 +353,10 @@ async fn in_server_fn(which: Option<&ProviderId>) -> Result<Session, Error> {
         },
     };
     match found {
-        Ok(session) => {
-            renew(&session);
-            Ok(session)
-        }
+        Ok(session) => Ok(session),
         Err(refusal) => {
-            respond_with(&refusal);
+            refusal.respond();
             Err(refusal.error)
-        }
-    }
-}
-
-/// A session used long enough after its last seal goes back to the browser sealed again with a
-/// later idle expiry (`x-porte-renewed: <provider>=<token>;<idle expiry>`), which
-/// `SessionClient` keeps.
-fn renew(session: &Session) {
-    if !session.porte.wants_renewal(&session.data) {
-        return;
-    }
-    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let data = session.porte.used(session.data.clone());
-    let sealed = session.porte.0.sealer.seal(&data, &session.binding);
-    let value = format!(
-        "{}={};{}",
-        session.provider.id,
-        sealed.as_str(),
-        data.lifetime.idle_until
-    );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        options.insert_header(header::HeaderName::from_static(RENEWED_HEADER), v);
-    }
-}
-
-/// Why a request's session was refused, and for which provider (the browser refreshes that one
-/// on `token_expired`).
-#[derive(Debug)]
-pub(crate) struct Refusal {
-    pub(crate) error: Error,
-    pub(crate) provider: Option<ProviderId>,
-}
-
-impl From<Error> for Refusal {
-    fn from(error: Error) -> Self {
-        Self {
-            error,
-            provider: None,
-        }
-    }
-}
-
-impl From<AuthError> for Refusal {
-    fn from(e: AuthError) -> Self {
-        Self::from(Error::from(e))
-    }
-}
-
-impl Refusal {
-    fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
-        let code = HeaderValue::from_str(self.error.error.as_str()).ok();
-        let provider = self
-            .provider
-            .as_ref()
-            .and_then(|p| HeaderValue::from_str(p.as_str()).ok());
-        [(ERROR_HEADER, code), (PROVIDER_HEADER, provider)]
-            .into_iter()
-            .filter_map(|(name, v)| Some((header::HeaderName::from_static(name), v?)))
-            .collect()
-    }
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let headers = self.headers();
-        let mut response = self.error.into_response();
-        response.headers_mut().extend(headers);
-        response
-    }
-}
-
-/// Gives the server function's response the refusal's status and headers.
-fn respond_with(refusal: &Refusal) {
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        let status = StatusCode::from_u16(refusal.error.status());
-        options.set_status(status.unwrap_or(StatusCode::UNAUTHORIZED));
-        for (name, value) in refusal.headers() {
-            options.insert_header(name, value);
         }
     }
 }
@@ -311,7 +382,8 @@ impl Porte {
     }
 }
 
-/// Opens the session the request carries (for `which` provider, or the first one).
+/// Opens the session the request carries (for `which` provider, or the first one), and renews
+/// it when the use moved its idle expiry far enough.
 pub(crate) async fn session_from_parts(
     porte: &Porte,
     parts: &Parts,
@@ -348,18 +420,17 @@ pub(crate) async fn session_from_parts(
             "the token is another provider's".into(),
         )));
     }
-    let now = super::flow_cookie::unix_now().max(0) as u64;
-    if data.token.expires_at.is_some_and(|at| at <= now) {
-        return Err(refused(AuthError::TokenExpired));
-    }
     let provider = porte.provider(&data.provider)?.info();
-    Ok(Session {
+    let session = Session {
         porte: porte.clone(),
         provider,
         data,
         sealed,
         binding,
-    })
+        renewal: parts.extensions.get::<Renewal>().cloned(),
+    };
+    session.renew(false);
+    Ok(session)
 }
 
 /// Rejects with the error's status, its JSON body and the `x-porte-error` header.
@@ -385,21 +456,5 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
             Err(r) if r.error.error == ErrorCode::NotSignedIn => Ok(None),
             Err(r) => Err(r.into_response()),
         }
-    }
-}
-
-/// An error as an HTTP response: its status, the JSON body Porte's client reads, and the code
-/// in a header (`x-porte-error`) so a client can act on it without reading the body.
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        let code = HeaderValue::from_str(self.error.as_str()).ok();
-        let mut response = (status, axum::Json(&self)).into_response();
-        if let Some(code) = code {
-            response
-                .headers_mut()
-                .insert(header::HeaderName::from_static(ERROR_HEADER), code);
-        }
-        response
     }
 }

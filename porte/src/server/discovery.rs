@@ -182,7 +182,7 @@ pub fn issuer_matches(rule: &IssuerRule, configured: &str, discovered: &str) -> 
         IssuerRule::Exact | IssuerRule::SchemelessAlias => configured == discovered,
         // The document names the tenant by id (or by the `{tenantid}` template); it must stay
         // on the configured authority and have the v2.0 shape.
-        IssuerRule::EntraTenant { tenant } => {
+        IssuerRule::EntraTenant { tenant, .. } => {
             let Some(authority) = configured.strip_suffix(&format!("/{tenant}/v2.0")) else {
                 return false;
             };
@@ -203,6 +203,7 @@ mod examples {
         use crate::server::{discovery::issuer_matches, providers::IssuerRule};
         let entra = IssuerRule::EntraTenant {
             tenant: "common".into(),
+            allowed: Vec::new(),
         };
         let configured = "https://login.microsoftonline.com/common/v2.0";
         assert!(issuer_matches(

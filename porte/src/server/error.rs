@@ -34,8 +34,9 @@ pub enum AuthError {
     /// The redirect has neither `code` nor `error`.
     #[error("authorization response without code")]
     MissingCode,
-    /// The provider reported an error (in the redirect or the token response).
-    #[error("provider error {error}")]
+    /// The provider reported an error (in the redirect or the token response). Shown quoted and
+    /// escaped: the text comes from the redirect's query (a log line cannot be forged with it).
+    #[error("provider error {error:?}")]
     Provider {
         /// The provider's `error`.
         error: String,
@@ -63,9 +64,29 @@ pub enum AuthError {
     /// A session token could not be opened.
     #[error("session token refused: {0}")]
     Session(String),
+    /// A session token sealed under a key this server does not know (a rotation in progress).
+    #[error("session token sealed under a key this server does not know (is a key rotation half deployed? see PORTE_NEXT_SECRET_KEY)")]
+    UnknownKey,
     /// The access token expired (or the provider answered 401): refresh, then try again.
     #[error("access token expired")]
     TokenExpired,
+    /// The access token expired and the sign-in has no refresh token.
+    #[error("access token expired and the sign-in has no refresh token")]
+    NoRefreshToken,
+    /// Sealing would exceed the session budget.
+    #[error("session token of {len} bytes is over the budget ({groups} groups)")]
+    SessionTooLarge {
+        /// The sealed length.
+        len: usize,
+        /// How many groups the user has in it.
+        groups: usize,
+    },
+    /// The groups cannot be trusted for a group check (why, for the user).
+    #[error("groups unavailable: {0}")]
+    GroupsUnavailable(String),
+    /// A logout could not be recorded in the revocation store.
+    #[error("logout not recorded: {0}")]
+    LogoutIncomplete(String),
     /// The session passed its absolute or idle lifetime.
     #[error("session expired ({0:?})")]
     SessionExpired(super::lifetime::Expiry),
@@ -82,9 +103,16 @@ pub enum AuthError {
 
 impl AuthError {
     /// Whether the provider said the grant is gone for good (a refresh will never work again).
+    /// Only its answer about this grant counts: `invalid_client` is the operator's mistake (a
+    /// rotated client secret), which must not end everyone's sessions.
     pub fn ends_grant(&self) -> bool {
+        matches!(self, AuthError::Provider { error, .. } if crate::ErrorCode::from(error.as_str()).ends_session())
+    }
+
+    /// Whether the provider refused this app's own credentials (a configuration error).
+    pub fn is_client_misconfigured(&self) -> bool {
         matches!(self, AuthError::Provider { error, .. }
-            if matches!(error.as_str(), "invalid_grant" | "unauthorized_client" | "invalid_client"))
+            if matches!(error.as_str(), "invalid_client" | "unauthorized_client"))
     }
 }
 
@@ -116,9 +144,15 @@ impl From<AuthError> for Error {
             AuthError::Groups(_) => ("groups_failed", "Your groups could not be fetched from the provider.".into()),
             AuthError::InvalidRequest(detail) => ("invalid_request", detail),
             AuthError::Session(_) => ("invalid_session", "The saved sign-in could not be restored. Sign in again.".into()),
+            AuthError::UnknownKey => ("session_key_unknown", "This server cannot open your session yet (its keys are being changed). Try again in a moment.".into()),
             AuthError::TokenExpired => ("token_expired", "The access token expired; it is being refreshed.".into()),
+            AuthError::NoRefreshToken => ("token_expired", "The provider's access token expired and this sign-in cannot refresh it (no refresh token). Sign in again to call the provider.".into()),
+            AuthError::SessionTooLarge { len, groups } => ("session_too_large", format!("This sign-in is too large to keep ({len} bytes, at most {}; {groups} groups). The app should keep only the groups it checks (ProviderSpec::with_groups, or <PROVIDER>_GROUPS).", super::session::SESSION_BUDGET)),
+            AuthError::GroupsUnavailable(why) => ("forbidden", why),
+            AuthError::LogoutIncomplete(_) => ("logout_incomplete", "You are signed out in this browser, but the app's other servers could not be told yet. Porte keeps trying; until then, a copy of this session taken before may still work there.".into()),
             AuthError::SessionExpired(super::lifetime::Expiry::Absolute) => ("session_expired", "Your session reached its maximum age. Sign in again.".into()),
             AuthError::SessionExpired(super::lifetime::Expiry::Idle) => ("session_expired", "Your session expired after a time without use. Sign in again.".into()),
+            AuthError::SessionExpired(super::lifetime::Expiry::CutOff) => ("session_ended", "Sessions signed in before a time set by the app's operator were ended. Sign in again.".into()),
             AuthError::SessionEnded => ("session_ended", "This session was ended (signed out). Sign in again.".into()),
             AuthError::StoreUnavailable(_) => ("session_store_unavailable", "Sessions cannot be checked right now. Try again in a moment.".into()),
             AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),
@@ -130,6 +164,27 @@ impl From<AuthError> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_error_text_is_escaped_in_the_log_and_only_grant_errors_end_sessions() {
+        let forged = AuthError::Provider {
+            error: "x\nINFO login completed user=admin".into(),
+            description: None,
+        };
+        assert_eq!(
+            forged.to_string(),
+            "provider error \"x\\nINFO login completed user=admin\""
+        );
+        let provider = |e: &str| AuthError::Provider {
+            error: e.into(),
+            description: None,
+        };
+        assert!(provider("invalid_grant").ends_grant());
+        assert!(!provider("invalid_client").ends_grant());
+        assert!(provider("invalid_client").is_client_misconfigured());
+        assert!(!provider("temporarily_unavailable").ends_grant());
+        assert!(!AuthError::NoRefreshToken.ends_grant());
+    }
 
     #[test]
     fn provider_errors_pass_through_and_internals_stay_out() {

@@ -1,11 +1,18 @@
 //! The secrets of a login in progress (`state`, PKCE verifier, `nonce`), kept between the start of
 //! the flow and the provider's redirect in an encrypted, HttpOnly, SameSite=Lax cookie.
 //!
-//! Nothing is held in server memory, so any instance sharing `APP_SECRET_KEY` can finish a login.
-//! One cookie per flow (named after its `state`), so logins in several tabs do not collide; the
-//! redirect endpoint deletes it, which makes every `state` single use.
+//! Nothing is held in server memory, so any instance sharing `PORTE_SECRET_KEY` can finish a
+//! login; cookies sealed under a previous or next key still open, so a key rotation does not
+//! break the logins in flight. One cookie per flow (named after its `state`), so logins in several
+//! tabs do not collide; the redirect endpoint deletes it, which makes every `state` single use.
+//!
+//! A flow belongs to the browser that started it: it carries the fingerprint of that browser's
+//! binding cookie, and completes only where the same binding comes back. On https both cookies
+//! are `__Host-` cookies (`Secure`, `Path=/`, no `Domain`), which a sibling subdomain cannot set:
+//! an attacker cannot plant their own flow in a victim's browser (login CSRF by cookie tossing).
 
 use super::config::AppSecret;
+use super::secret::Secret;
 use crate::ProviderId;
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
@@ -13,7 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How long a user may take at the provider before the flow expires.
 pub const FLOW_TTL_SECS: i64 = 600;
-/// Cookies are only sent to the redirect endpoint's folder.
+/// On http origins (development), cookies are only sent to the redirect endpoint's folder.
 const COOKIE_PATH: &str = "/api/oauth";
 
 /// One login in progress.
@@ -24,17 +31,17 @@ pub struct PendingLogin {
     /// The `state` sent in the authorization request.
     pub state: String,
     /// The PKCE code verifier (the challenge went to the provider), when PKCE is used.
-    pub pkce_verifier: Option<String>,
+    pub pkce_verifier: Option<Secret>,
     /// The `nonce` the ID token must carry (OpenID providers).
-    pub nonce: Option<String>,
+    pub nonce: Option<Secret>,
     /// Unix time the flow started.
     pub started_at: i64,
+    /// The fingerprint of the binding cookie of the browser that started the flow.
+    #[serde(default)]
+    pub browser: String,
     /// Fetch the user's profile.
     #[serde(default)]
     pub fetch_user: bool,
-    /// Fetch the user's groups.
-    #[serde(default)]
-    pub fetch_groups: bool,
     /// Same-tab logins: the checked same-origin path to return to.
     #[serde(default)]
     pub return_to: Option<String>,
@@ -52,8 +59,8 @@ impl PendingLogin {
             pkce_verifier: None,
             nonce: None,
             started_at: unix_now(),
+            browser: String::new(),
             fetch_user: true,
-            fetch_groups: false,
             return_to: None,
             complete_page_html: None,
         }
@@ -63,25 +70,31 @@ impl PendingLogin {
 /// Seals and opens [`PendingLogin`] cookies.
 #[derive(Clone)]
 pub struct FlowCookies {
-    key: Key,
+    /// The key that seals, then the keys that still open (previous and next ones).
+    keys: Vec<Key>,
     secure: bool,
     path: String,
 }
 
 impl FlowCookies {
-    /// Derives the key from the app secret (HKDF), or generates a random one for this process.
-    pub fn new(secret: Option<&AppSecret>, secure: bool) -> Self {
-        let key = secret.map_or_else(Key::generate, |s| Key::derive_from(s.expose()));
+    /// Derives the keys from the app secrets (HKDF): `current` seals, all of them open; without a
+    /// secret, a random key for this process.
+    pub fn new(current: Option<&AppSecret>, others: &[AppSecret], secure: bool) -> Self {
+        let first = current.map_or_else(Key::generate, |s| Key::derive_from(s.expose()));
+        let keys = std::iter::once(first)
+            .chain(others.iter().map(|s| Key::derive_from(s.expose())))
+            .collect();
         Self {
-            key,
+            keys,
             secure,
             path: COOKIE_PATH.to_owned(),
         }
     }
 
-    /// Scopes the cookies to Porte's endpoints at `base_path` (default `/api/oauth`).
+    /// On http, scopes the cookies to Porte's endpoints at `base_path` (default `/api/oauth`); an
+    /// https `__Host-` cookie must have `Path=/`.
     pub fn with_path(mut self, base_path: &str) -> Self {
-        self.path = base_path.to_owned();
+        self.path = if self.secure { "/" } else { base_path }.to_owned();
         self
     }
 
@@ -90,7 +103,7 @@ impl FlowCookies {
         let name = self.name(&flow.state);
         let value = serde_json::to_string(flow).unwrap_or_default();
         let mut jar = CookieJar::new();
-        jar.private_mut(&self.key)
+        jar.private_mut(&self.keys[0])
             .add(self.attributes(Cookie::new(name.clone(), value)));
         jar.get(&name)
             .cloned()
@@ -98,7 +111,8 @@ impl FlowCookies {
     }
 
     /// Finds, decrypts and checks the flow cookie for `state` in a `Cookie` request header.
-    /// `None` when absent, tampered with, sealed under another key, or expired.
+    /// `None` when absent, tampered with, sealed under a key this server does not have, or
+    /// expired.
     pub fn open(&self, cookie_header: Option<&str>, state: &str) -> Option<PendingLogin> {
         if !is_token(state) {
             return None;
@@ -110,7 +124,10 @@ impl FlowCookies {
                 jar.add_original(cookie.into_owned());
             }
         }
-        let plain = jar.private(&self.key).get(&name)?;
+        let plain = self
+            .keys
+            .iter()
+            .find_map(|key| jar.private(key).get(&name))?;
         let flow: PendingLogin = serde_json::from_str(plain.value()).ok()?;
         let age = unix_now().saturating_sub(flow.started_at);
         (flow.state == state && (-60..=FLOW_TTL_SECS).contains(&age)).then_some(flow)
@@ -124,7 +141,7 @@ impl FlowCookies {
     }
 
     fn name(&self, state: &str) -> String {
-        let prefix = if self.secure { "__Secure-" } else { "" };
+        let prefix = if self.secure { "__Host-" } else { "" };
         format!("{prefix}porte_flow_{state}")
     }
 
@@ -159,8 +176,8 @@ mod tests {
 
     fn flow(state: &str, started_at: i64) -> PendingLogin {
         PendingLogin {
-            pkce_verifier: Some("verifier-123".into()),
-            nonce: Some("nonce-456".into()),
+            pkce_verifier: Some(Secret::new("verifier-123")),
+            nonce: Some(Secret::new("nonce-456")),
             started_at,
             ..PendingLogin::new(ProviderId::parse("local").unwrap(), state)
         }
@@ -172,7 +189,7 @@ mod tests {
 
     #[test]
     fn the_cookie_is_encrypted_httponly_lax_and_scoped() {
-        let cookies = FlowCookies::new(None, false);
+        let cookies = FlowCookies::new(None, &[], false);
         let c = cookies.seal(&flow("abc", unix_now()));
         let set_cookie = c.encoded().to_string();
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
@@ -181,25 +198,39 @@ mod tests {
     }
 
     #[test]
-    fn https_origins_get_secure_prefixed_cookies() {
-        let cookies = FlowCookies::new(None, true);
+    fn https_flows_are_host_cookies_that_a_sibling_subdomain_cannot_plant() {
+        let cookies = FlowCookies::new(None, &[], true).with_path("/api/oauth");
         let c = cookies.seal(&flow("abc", unix_now()));
-        assert_eq!(c.name(), "__Secure-porte_flow_abc");
+        assert_eq!(c.name(), "__Host-porte_flow_abc");
         assert_eq!(c.secure(), Some(true));
-        assert_eq!(
-            cookies
-                .open(Some(&header(&c)), "abc")
-                .unwrap()
-                .nonce
-                .as_deref(),
-            Some("nonce-456")
-        );
+        // `__Host-` requires Path=/ and no Domain: browsers refuse it from anywhere but this host.
+        assert_eq!((c.path(), c.domain()), (Some("/"), None));
+        let open = cookies.open(Some(&header(&c)), "abc").unwrap();
+        assert_eq!(open.nonce, Some(Secret::new("nonce-456")));
+        // The same cookie under the name a sibling could set (`__Secure-`, any Domain) is ignored.
+        let tossed = header(&c).replacen("__Host-", "__Secure-", 1);
+        assert_eq!(cookies.open(Some(&tossed), "abc"), None);
+    }
+
+    #[test]
+    fn flows_open_under_previous_and_next_keys_so_a_rotation_breaks_no_login() {
+        let key =
+            |c: char| crate::server::config::app_secret("k", &c.to_string().repeat(32)).unwrap();
+        let (old, new) = (key('o'), key('n'));
+        let before = FlowCookies::new(Some(&old), &[], false).seal(&flow("abc", unix_now()));
+        let rotated = FlowCookies::new(Some(&new), std::slice::from_ref(&old), false);
+        assert!(rotated.open(Some(&header(&before)), "abc").is_some());
+        let preparing = FlowCookies::new(Some(&old), std::slice::from_ref(&new), false);
+        let after = rotated.seal(&flow("xyz", unix_now()));
+        assert!(preparing.open(Some(&header(&after)), "xyz").is_some());
+        let stranger = FlowCookies::new(Some(&key('s')), &[], false);
+        assert_eq!(stranger.open(Some(&header(&after)), "xyz"), None);
     }
 
     #[test]
     fn a_cookie_from_another_key_or_tampered_does_not_open() {
-        let a = FlowCookies::new(None, false);
-        let b = FlowCookies::new(None, false);
+        let a = FlowCookies::new(None, &[], false);
+        let b = FlowCookies::new(None, &[], false);
         let c = a.seal(&flow("abc", unix_now()));
         assert_eq!(b.open(Some(&header(&c)), "abc"), None);
         let mut tampered = header(&c);
@@ -217,15 +248,15 @@ mod tests {
         )])
         .unwrap()
         .secret;
-        let a = FlowCookies::new(secret.as_ref(), false);
-        let b = FlowCookies::new(secret.as_ref(), false);
+        let a = FlowCookies::new(secret.as_ref(), &[], false);
+        let b = FlowCookies::new(secret.as_ref(), &[], false);
         let c = a.seal(&flow("abc", unix_now()));
         assert!(b.open(Some(&header(&c)), "abc").is_some());
     }
 
     #[test]
     fn expired_flows_and_renamed_cookies_are_refused() {
-        let cookies = FlowCookies::new(None, false);
+        let cookies = FlowCookies::new(None, &[], false);
         let old = cookies.seal(&flow("abc", unix_now() - FLOW_TTL_SECS - 1));
         assert_eq!(cookies.open(Some(&header(&old)), "abc"), None);
         // A valid cookie for flow "abc" presented under the name of flow "xyz".
@@ -238,7 +269,7 @@ mod tests {
 
     #[test]
     fn removal_expires_the_cookie() {
-        let cookies = FlowCookies::new(None, false);
+        let cookies = FlowCookies::new(None, &[], false);
         let r = cookies.removal("abc").encoded().to_string();
         assert!(
             r.starts_with("porte_flow_abc=;") && r.contains("Max-Age=0"),
@@ -254,9 +285,9 @@ mod examples {
     fn example_0() {
         use crate::server::flow_cookie::{FlowCookies, PendingLogin};
         use crate::ProviderId;
-        let cookies = FlowCookies::new(None, false);
+        let cookies = FlowCookies::new(None, &[], false);
         let mut flow = PendingLogin::new(ProviderId::parse("local").unwrap(), "s1");
-        flow.pkce_verifier = Some("verifier".into());
+        flow.pkce_verifier = Some(crate::server::secret::Secret::new("verifier"));
         let header = cookies.seal(&flow).encoded().stripped().to_string();
         assert!(!header.contains("verifier"), "sealed cookies are encrypted");
         assert_eq!(cookies.open(Some(&header), "s1"), Some(flow));

@@ -24,16 +24,25 @@ pub(crate) struct Finished {
     pub return_to: Option<String>,
     /// The login's custom completion page body.
     pub page_html: Option<String>,
-    /// Sets the browser binding cookie when the browser had none.
-    pub binding_cookie: Option<Cookie<'static>>,
+}
+
+/// A started login: where to send the browser, and the cookies to set (the flow's, and the
+/// browser binding when the browser had none yet).
+#[derive(Debug)]
+pub(crate) struct Started {
+    pub start: LoginStart,
+    pub cookies: Vec<Cookie<'static>>,
 }
 
 impl Porte {
-    /// Starts a login: the URL to open and the `Set-Cookie` holding the flow's secrets.
+    /// Starts a login for the browser that sent `cookie_header`: the URL to open, the flow's
+    /// secrets in a cookie, and a binding cookie for a browser that has none (the flow is bound
+    /// to it, so only this browser can finish it).
     pub(crate) async fn start_login(
         &self,
         request: &LoginRequest,
-    ) -> Result<(LoginStart, Cookie<'static>), AuthError> {
+        cookie_header: Option<&str>,
+    ) -> Result<Started, AuthError> {
         if request
             .complete_page_html
             .as_ref()
@@ -51,21 +60,29 @@ impl Porte {
         });
         let redirect_uri = self.0.config.redirect_uri();
         let provider = self.provider(&request.provider)?;
-        let (authorization_url, flow) = self
+        let secure = self.0.config.is_https();
+        let known = BrowserBinding::from_cookie_header(cookie_header, secure);
+        let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
+        let (authorization_url, mut flow) = self
             .within(provider.start(&self.0.http, &redirect_uri, request, return_to))
             .await?;
-        let cookie = self.0.cookies.seal(&flow);
-        Ok((
-            LoginStart {
+        flow.browser = binding.fingerprint();
+        let mut cookies = vec![self.0.cookies.seal(&flow)];
+        if known.is_none() {
+            cookies.push(binding.cookie(secure));
+        }
+        Ok(Started {
+            start: LoginStart {
                 authorization_url,
                 state: flow.state,
             },
-            cookie,
-        ))
+            cookies,
+        })
     }
 
     /// Finishes the flow named by the redirect's `state`, and deletes its cookie (so the
-    /// `state` cannot be used again).
+    /// `state` cannot be used again). Only the browser that started the flow can: its flow
+    /// cookie and the same binding cookie must both come back.
     pub(crate) async fn complete_login(
         &self,
         query: &RedirectQuery,
@@ -80,17 +97,23 @@ impl Porte {
                 removal: None,
                 return_to: None,
                 page_html: None,
-                binding_cookie: None,
             };
         };
-        let secure = self.0.config.is_https();
-        let known = BrowserBinding::from_cookie_header(cookie_header, secure);
-        let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
+        let binding = BrowserBinding::from_cookie_header(cookie_header, self.0.config.is_https());
         let removal = self.0.cookies.removal(&state);
         let flow = self.0.cookies.open(cookie_header, &state);
-        let outcome = match &flow {
-            Some(flow) => self.finish(query, flow, &binding).await,
-            None => Err(AuthError::NoLoginPending),
+        let outcome = match (&flow, &binding) {
+            (Some(flow), Some(binding)) if flow.browser == binding.fingerprint() => {
+                self.finish(query, flow, binding).await
+            }
+            (Some(_), _) => {
+                tracing::warn!(
+                    "a login finished in a browser other than the one that started it \
+                     (a planted flow cookie, or the binding changed meanwhile): refused"
+                );
+                Err(AuthError::NoLoginPending)
+            }
+            (None, _) => Err(AuthError::NoLoginPending),
         };
         if let Err(e) = &outcome {
             tracing::warn!(error = %e, "login not completed");
@@ -106,7 +129,6 @@ impl Porte {
             removal: Some(removal),
             return_to,
             page_html,
-            binding_cookie: known.is_none().then(|| binding.cookie(secure)),
         }
     }
 
@@ -127,8 +149,8 @@ impl Porte {
                 self.new_lifetime(),
             ))
             .await?;
+        let sealed = self.seal(&data, binding)?;
         tracing::info!(provider = %flow.provider, "login completed");
-        let sealed = self.0.sealer.seal(&data, binding);
         self.authorization(&data, sealed)
     }
 
@@ -142,7 +164,7 @@ impl Porte {
             provider,
             token: TokenInfo::from(data),
             user: data.user.clone(),
-            session: crate::SessionTimes::from(&data.lifetime),
+            session: self.times(data),
             sealed,
         })
     }

@@ -112,7 +112,7 @@ pub fn check_issuer(
                 .or_else(|| discovered.strip_prefix("http://"));
             iss == discovered || Some(iss) == bare
         }
-        IssuerRule::EntraTenant { tenant } => {
+        IssuerRule::EntraTenant { tenant, .. } => {
             let tid = claims.get("tid").and_then(Value::as_str).unwrap_or("");
             let tid_ok = !tid.is_empty()
                 && tid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -166,6 +166,7 @@ mod examples {
         .is_err());
         let entra = IssuerRule::EntraTenant {
             tenant: "common".into(),
+            allowed: Vec::new(),
         };
         let doc = "https://login.microsoftonline.com/{tenantid}/v2.0";
         let ok = claims(

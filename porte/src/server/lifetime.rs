@@ -1,7 +1,11 @@
 //! How long a session lives (OWASP's session rules, Auth.js's `maxAge`): every sealed session
-//! carries a random id, its sign-in time, an absolute expiry and an idle expiry. Using the
-//! session (restore, refresh, the app's protected calls) moves the idle expiry later, never past
-//! the absolute one; past either, the session is over.
+//! carries a random id, its sign-in time, its last use, an absolute expiry and an idle expiry.
+//! Using the session (restore, refresh, the app's protected calls) moves the idle expiry later,
+//! never past the absolute one; past either, the session is over.
+//!
+//! The configured lifetimes are applied at every check, from the sign-in and last-use times, not
+//! only when a session is sealed: lowering them (or setting a cut-off, "sessions signed in
+//! before T are over") takes effect at once for sessions signed in before.
 
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -20,6 +24,8 @@ pub(crate) struct Policy {
     pub max_age: u64,
     /// From the last use to the end.
     pub idle: u64,
+    /// Sessions signed in before this Unix time are over (0: no cut-off).
+    pub not_before: u64,
 }
 
 impl Default for Policy {
@@ -27,6 +33,7 @@ impl Default for Policy {
         Self {
             max_age: DEFAULT_MAX_AGE.as_secs(),
             idle: DEFAULT_IDLE.as_secs(),
+            not_before: 0,
         }
     }
 }
@@ -38,10 +45,13 @@ pub(crate) struct Lifetime {
     pub session_id: String,
     /// The sign-in.
     pub signed_in_at: u64,
-    /// The end, whatever happens.
+    /// The end, whatever happens (as sealed; a lower configured maximum ends it sooner).
     pub expires_at: u64,
-    /// The end unless the session is used before.
+    /// The end unless the session is used before (as sealed).
     pub idle_until: u64,
+    /// The last use. Absent from sessions sealed before it was kept: their idle expiry stands.
+    #[serde(default)]
+    pub last_used_at: Option<u64>,
 }
 
 /// Why a session is over.
@@ -51,6 +61,8 @@ pub enum Expiry {
     Absolute,
     /// Unused for longer than its idle lifetime.
     Idle,
+    /// Signed in before the operator's cut-off (`PORTE_SESSIONS_NOT_BEFORE`).
+    CutOff,
 }
 
 impl Lifetime {
@@ -64,14 +76,38 @@ impl Lifetime {
             signed_in_at: now,
             expires_at,
             idle_until: now.saturating_add(policy.idle).min(expires_at),
+            last_used_at: Some(now),
         }
     }
 
-    /// Whether the session is still alive at `now`.
-    pub fn check(&self, now: u64) -> Result<(), Expiry> {
-        if now >= self.expires_at {
+    /// The times as they stand under `policy`: the sealed expiries, or sooner where the policy
+    /// is stricter than when they were sealed.
+    pub fn under(&self, policy: Policy) -> Self {
+        let expires_at = self
+            .expires_at
+            .min(self.signed_in_at.saturating_add(policy.max_age));
+        let last_use = self
+            .last_used_at
+            .unwrap_or_else(|| self.idle_until.saturating_sub(policy.idle));
+        let idle_until = self
+            .idle_until
+            .min(last_use.saturating_add(policy.idle))
+            .min(expires_at);
+        Self {
+            expires_at,
+            idle_until,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the session is still alive at `now` under `policy`.
+    pub fn check(&self, now: u64, policy: Policy) -> Result<(), Expiry> {
+        let current = self.under(policy);
+        if self.signed_in_at < policy.not_before {
+            Err(Expiry::CutOff)
+        } else if now >= current.expires_at {
             Err(Expiry::Absolute)
-        } else if now >= self.idle_until {
+        } else if now >= current.idle_until {
             Err(Expiry::Idle)
         } else {
             Ok(())
@@ -81,21 +117,25 @@ impl Lifetime {
     /// The session used at `now`: the idle expiry moves to `now + idle`, never past the absolute
     /// expiry and never earlier than it was (an instance whose clock is behind cannot shorten it).
     pub fn used(&self, now: u64, policy: Policy) -> Self {
+        let current = self.under(policy);
         let idle_until = now
             .saturating_add(policy.idle)
-            .min(self.expires_at)
-            .max(self.idle_until);
+            .min(current.expires_at)
+            .max(current.idle_until);
         Self {
             idle_until,
-            ..self.clone()
+            last_used_at: Some(self.last_used_at.unwrap_or(0).max(now)),
+            ..current
         }
     }
 
     /// Whether a use at `now` is worth a new seal: more than a quarter of the idle window has
     /// passed since the last one (so busy pages do not re-seal on every call).
     pub fn wants_renewal(&self, now: u64, policy: Policy) -> bool {
-        let left = self.idle_until.saturating_sub(now);
-        left < policy.idle - policy.idle / 4 && self.used(now, policy) != *self
+        let current = self.under(policy);
+        let left = current.idle_until.saturating_sub(now);
+        left < policy.idle - policy.idle / 4
+            && self.used(now, policy).idle_until != current.idle_until
     }
 }
 
@@ -116,6 +156,7 @@ mod tests {
     const POLICY: Policy = Policy {
         max_age: 100,
         idle: 20,
+        not_before: 0,
     };
 
     #[test]
@@ -127,8 +168,8 @@ mod tests {
             (a.signed_in_at, a.expires_at, a.idle_until),
             (1000, 1100, 1020)
         );
-        assert_eq!(a.check(1019), Ok(()));
-        assert_eq!(a.check(1020), Err(Expiry::Idle));
+        assert_eq!(a.check(1019, POLICY), Ok(()));
+        assert_eq!(a.check(1020, POLICY), Err(Expiry::Idle));
         assert_eq!(crate::SessionTimes::from(&a).ends_at(), 1020);
     }
 
@@ -136,13 +177,20 @@ mod tests {
     fn use_extends_the_idle_expiry_but_never_past_the_absolute_one() {
         let mut l = Lifetime::start(1000, POLICY);
         for now in (1010..1100).step_by(10) {
-            assert_eq!(l.check(now), Ok(()), "used every 10 s, alive at {now}");
+            assert_eq!(
+                l.check(now, POLICY),
+                Ok(()),
+                "used every 10 s, alive at {now}"
+            );
             l = l.used(now, POLICY);
             assert!(l.idle_until <= l.expires_at);
         }
         assert_eq!(l.idle_until, 1100, "capped at the absolute expiry");
-        assert_eq!(l.check(1100), Err(Expiry::Absolute));
-        assert_eq!(l.used(1100, POLICY).check(1100), Err(Expiry::Absolute));
+        assert_eq!(l.check(1100, POLICY), Err(Expiry::Absolute));
+        assert_eq!(
+            l.used(1100, POLICY).check(1100, POLICY),
+            Err(Expiry::Absolute)
+        );
     }
 
     #[test]
@@ -151,14 +199,16 @@ mod tests {
         assert_eq!(l.idle_until, 1035);
         // Another instance, 30 s behind, sees a use: the expiry stays.
         assert_eq!(l.used(985, POLICY).idle_until, 1035);
+        assert_eq!(l.used(985, POLICY).last_used_at, Some(1015));
         let far = Lifetime::start(u64::MAX - 5, POLICY);
         assert_eq!((far.expires_at, far.idle_until), (u64::MAX, u64::MAX));
         assert_eq!(far.used(u64::MAX, POLICY).idle_until, u64::MAX);
         let huge = Policy {
             max_age: u64::MAX,
             idle: u64::MAX,
+            not_before: 0,
         };
-        assert_eq!(Lifetime::start(10, huge).check(u64::MAX - 1), Ok(()));
+        assert_eq!(Lifetime::start(10, huge).check(u64::MAX - 1, huge), Ok(()));
     }
 
     #[test]
@@ -172,5 +222,59 @@ mod tests {
             !capped.wants_renewal(1095, POLICY),
             "nothing to gain at the absolute end"
         );
+    }
+
+    #[test]
+    fn lowered_lifetimes_apply_to_sessions_sealed_under_the_old_ones() {
+        // Signed in under the defaults (30 days, idle 7 days), used once a day later.
+        let day = 24 * 3600;
+        let l =
+            Lifetime::start(1_000_000, Policy::default()).used(1_000_000 + day, Policy::default());
+        let now = 1_000_000 + day + 60;
+        assert_eq!(l.check(now, Policy::default()), Ok(()));
+        // The operator lowers the maximum age to an hour: over, although the seal says 30 days.
+        let short = Policy {
+            max_age: 3600,
+            ..Policy::default()
+        };
+        assert_eq!(l.check(now, short), Err(Expiry::Absolute));
+        // Or the idle lifetime to 30 s: over, a minute after its last use.
+        let brief = Policy {
+            idle: 30,
+            ..Policy::default()
+        };
+        assert_eq!(l.check(now, brief), Err(Expiry::Idle));
+        // A use re-seals the stricter times; it cannot bring the session back.
+        assert_eq!(l.used(now, short).check(now, short), Err(Expiry::Absolute));
+        assert_eq!(l.under(short).expires_at, 1_000_000 + 3600);
+    }
+
+    #[test]
+    fn a_cut_off_ends_every_session_signed_in_before_it() {
+        let l = Lifetime::start(1000, POLICY);
+        let cut = |t| Policy {
+            not_before: t,
+            ..POLICY
+        };
+        assert_eq!(l.check(1001, cut(1001)), Err(Expiry::CutOff));
+        assert_eq!(
+            l.check(1001, cut(1000)),
+            Ok(()),
+            "signed in at the cut-off: kept"
+        );
+        assert_eq!(
+            Lifetime::start(1002, cut(1001)).check(1003, cut(1001)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sessions_sealed_before_last_use_was_kept_keep_their_idle_expiry() {
+        let mut old = Lifetime::start(1000, POLICY);
+        old.last_used_at = None;
+        assert_eq!(old.under(POLICY).idle_until, 1020);
+        let json = r#"{"session_id":"ab","signed_in_at":1,"expires_at":9,"idle_until":5}"#;
+        let parsed: Lifetime = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed.last_used_at, None);
     }
 }

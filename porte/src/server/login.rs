@@ -8,12 +8,14 @@ use super::flow_cookie::PendingLogin;
 use super::id_token::{self, IdTokenError};
 use super::lifetime::Lifetime;
 use super::profile::{fetch_groups, fetch_user};
-use super::providers::{Endpoints, ProviderSpec, Revocation};
+use super::providers::{Endpoints, Groups, IssuerRule, ProviderSpec, Revocation};
 use super::redirect::RedirectQuery;
+use super::secret::Secret;
 use super::session::SessionData;
 use super::token::{self, OAuthClient};
-use crate::LoginRequest;
+use crate::{LoginRequest, UserProfile};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// At most this many extra scopes per login, each at most this long.
@@ -123,12 +125,12 @@ impl Provider {
         if resolved.discovered.is_some() {
             let nonce = CsrfToken::new_random().secret().clone();
             auth = auth.add_extra_param("nonce", nonce.clone());
-            flow.nonce = Some(nonce);
+            flow.nonce = Some(Secret::new(nonce));
         }
         if self.spec.pkce {
             let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
             auth = auth.set_pkce_challenge(challenge);
-            flow.pkce_verifier = Some(verifier.secret().clone());
+            flow.pkce_verifier = Some(Secret::new(verifier.secret().clone()));
         }
         for (k, v) in &self.spec.auth_params {
             auth = auth.add_extra_param(k.clone(), v.clone());
@@ -142,15 +144,14 @@ impl Provider {
         }
         let (url, state) = auth.url();
         flow.state = state.secret().clone();
-        flow.fetch_user = request.fetch_user;
-        flow.fetch_groups = request.fetch_groups;
+        flow.fetch_user = self.fetches_user(request.fetch_user);
         flow.return_to = return_to;
         flow.complete_page_html = request.complete_page_html.clone();
         Ok((url.to_string(), flow))
     }
 
     /// Completes the flow: RFC 9207 `iss`, the provider's error, the code exchange, the ID
-    /// token, then the user and groups.
+    /// token (and, for Entra, the tenants the app accepts), then the user and groups.
     pub async fn finish(
         &self,
         http: &reqwest::Client,
@@ -171,12 +172,16 @@ impl Provider {
         }
         let code = query.code.as_deref().ok_or(AuthError::MissingCode)?;
         let client = self.client(&resolved, redirect_uri)?;
-        let tokens =
-            token::exchange_code(http, &client, code, flow.pkce_verifier.as_deref()).await?;
+        let tokens = token::exchange_code(http, &client, code, flow.pkce_verifier.as_ref()).await?;
         let claims = match (&resolved.discovered, &tokens.id_token) {
             (Some(d), Some(raw)) => Some(
-                self.verify_id_token(http, d, raw, flow.nonce.as_deref())
-                    .await?,
+                self.verify_id_token(
+                    http,
+                    d,
+                    raw.expose(),
+                    flow.nonce.as_ref().map(Secret::expose),
+                )
+                .await?,
             ),
             (Some(_), None) => {
                 return Err(AuthError::IdToken(
@@ -185,64 +190,137 @@ impl Provider {
             }
             (None, _) => None,
         };
-        let user = if flow.fetch_user {
-            let access = &tokens.access_token;
-            let mut user = fetch_user(
+        self.check_tenant(claims.as_ref())?;
+        let mut data = SessionData {
+            provider: self.spec.id.clone(),
+            token: tokens,
+            id_token_claims: claims,
+            user: None,
+            lifetime,
+            groups_read_at: None,
+        };
+        if flow.fetch_user || self.fetches_user(false) {
+            let access = data.token.access_token.secret();
+            let user = fetch_user(
                 http,
                 &self.spec,
                 resolved.userinfo.as_deref(),
                 access,
-                claims.as_ref(),
+                data.id_token_claims.as_ref(),
             )
             .await?;
-            if flow.fetch_groups {
-                user.groups =
-                    fetch_groups(http, &self.spec, access, &user, claims.as_ref()).await?;
+            data.user = Some(user);
+            if self.spec.reads_groups() {
+                data = self.with_groups(http, data).await?;
             }
-            Some(user)
-        } else {
-            None
+        }
+        Ok(data)
+    }
+
+    /// Whether a login fetches the user: when the page asks, when the provider has no ID token
+    /// (the profile is then the only word on who signed in), and when groups are read.
+    pub fn fetches_user(&self, asked: bool) -> bool {
+        asked
+            || !matches!(self.spec.endpoints, Endpoints::Discovery { .. })
+            || self.spec.reads_groups()
+    }
+
+    /// Entra with a list of accepted tenants: an account of any other tenant is refused.
+    fn check_tenant(&self, claims: Option<&Map<String, Value>>) -> Result<(), AuthError> {
+        let Endpoints::Discovery {
+            issuer_rule: IssuerRule::EntraTenant { allowed, .. },
+            ..
+        } = &self.spec.endpoints
+        else {
+            return Ok(());
         };
-        Ok(SessionData {
-            provider: self.spec.id.clone(),
-            token: tokens,
-            id_token_claims: claims,
-            user,
-            lifetime,
+        let tid = claims
+            .and_then(|c| c.get("tid"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if allowed.is_empty() || allowed.iter().any(|t| t == tid) {
+            return Ok(());
+        }
+        tracing::warn!(provider = %self.spec.id, tenant = ?tid, "sign-in from a tenant this app does not accept");
+        Err(AuthError::Provider {
+            error: "access_denied".into(),
+            description: Some(format!(
+                "This app does not accept accounts of your organization (tenant {tid})."
+            )),
         })
     }
 
+    /// `data` with the user's groups read now (the ones the server keeps): at sign-in, after a
+    /// refresh, and when a group check finds them older than the groups' maximum age. Groups in
+    /// the profile document (a claim) come with a fresh profile.
+    pub async fn with_groups(
+        &self,
+        http: &reqwest::Client,
+        mut data: SessionData,
+    ) -> Result<SessionData, AuthError> {
+        let access = data.token.access_token.secret().to_owned();
+        let claims = data.id_token_claims.as_ref();
+        let mut user: UserProfile = match (&self.spec.groups, data.user.take()) {
+            (Groups::Claim(_), _) | (_, None) => {
+                let resolved = self.resolve(http).await?;
+                fetch_user(
+                    http,
+                    &self.spec,
+                    resolved.userinfo.as_deref(),
+                    &access,
+                    claims,
+                )
+                .await?
+            }
+            (_, Some(user)) => user,
+        };
+        let all = fetch_groups(http, &self.spec, &access, &user.fields, claims).await?;
+        user.groups = self.spec.read_groups.filter(all);
+        data.user = Some(user);
+        data.groups_read_at = Some(super::alive::now());
+        Ok(data)
+    }
+
     /// Refreshes the session's access token. A new ID token, if any, is validated (no nonce: it
-    /// is not sent on refresh, OpenID Core §12.2) and replaces the claims.
+    /// is not sent on refresh, OpenID Core §12.2) and replaces the claims. Groups the server
+    /// reads are read again, so a removal takes effect; if that fails, the new tokens are kept
+    /// (a rotated refresh token must not be lost) and the old groups count as stale.
     pub async fn refresh(
         &self,
         http: &reqwest::Client,
         redirect_uri: &str,
         data: &SessionData,
     ) -> Result<SessionData, AuthError> {
-        let refresh_token =
-            data.token
-                .refresh_token
-                .as_deref()
-                .ok_or_else(|| AuthError::Provider {
-                    error: "invalid_grant".into(),
-                    description: Some("This sign-in has no refresh token.".into()),
-                })?;
+        let refresh_token = data
+            .token
+            .refresh_token
+            .as_ref()
+            .ok_or(AuthError::NoRefreshToken)?;
         let resolved = self.resolve(http).await?;
         let client = self.client(&resolved, redirect_uri)?;
         let mut token = token::refresh(http, &client, refresh_token).await?;
         let claims = match (&resolved.discovered, &token.id_token) {
             (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
-                Some(self.verify_id_token(http, d, raw, None).await?)
+                Some(self.verify_id_token(http, d, raw.expose(), None).await?)
             }
             _ => data.id_token_claims.clone(),
         };
         token.id_token = token.id_token.or_else(|| data.token.id_token.clone());
-        Ok(SessionData {
+        let fresh = SessionData {
             token,
             id_token_claims: claims,
             ..data.clone()
-        })
+        };
+        if !self.spec.reads_groups() || fresh.user.is_none() {
+            return Ok(fresh);
+        }
+        match self.with_groups(http, fresh.clone()).await {
+            Ok(updated) => Ok(updated),
+            Err(e) => {
+                tracing::warn!(provider = %self.spec.id, error = %e, "groups not read again after a refresh: they count as stale");
+                Ok(fresh)
+            }
+        }
     }
 
     /// Revokes the session's tokens at the provider (best effort: the error is for the log).
@@ -267,7 +345,7 @@ impl Provider {
                 let response = http
                     .delete(url)
                     .basic_auth(&self.spec.client_id, Some(self.spec.client_secret.expose()))
-                    .json(&serde_json::json!({ "access_token": data.token.access_token }))
+                    .json(&serde_json::json!({ "access_token": data.token.access_token.secret() }))
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
@@ -328,11 +406,15 @@ impl Provider {
         if matches!(self.spec.endpoints, Endpoints::Discovery { .. }) {
             all.push("openid".into());
         }
+        let (user, groups) = (
+            self.fetches_user(request.fetch_user),
+            self.spec.reads_groups(),
+        );
         let chosen = spec
             .base
             .iter()
-            .chain(spec.user.iter().filter(|_| request.fetch_user))
-            .chain(spec.groups.iter().filter(|_| request.fetch_groups))
+            .chain(spec.user.iter().filter(|_| user))
+            .chain(spec.groups.iter().filter(|_| groups))
             .chain(request.scope.iter());
         for s in chosen {
             if !all.contains(s) {
@@ -428,12 +510,11 @@ mod tests {
             .collect()
     }
 
-    fn request(provider: &str, scope: &[&str], groups: bool) -> LoginRequest {
+    fn request(provider: &str, scope: &[&str], fetch_user: bool) -> LoginRequest {
         LoginRequest {
             provider: ProviderId::parse(provider).unwrap(),
             scope: scope.iter().map(|s| s.to_string()).collect(),
-            fetch_user: true,
-            fetch_groups: groups,
+            fetch_user,
             complete_page_html: None,
             return_to: None,
         }
@@ -441,28 +522,60 @@ mod tests {
 
     #[test]
     fn scopes_combine_base_user_groups_and_extra_without_duplicates() {
-        let config = Config::from_vars(vars(&[
-            ("GITHUB_CLIENT_ID", "id"),
-            ("GITHUB_CLIENT_SECRET", "secret"),
-        ]))
-        .unwrap();
-        let github = Provider::new(config.providers[0].clone());
-        let scopes = github.scopes_for(&request("github", &["public_repo", "user:email"], true));
+        let github = |groups: &str| {
+            let config = Config::from_vars(vars(&[
+                ("GITHUB_CLIENT_ID", "id"),
+                ("GITHUB_CLIENT_SECRET", "secret"),
+                ("GITHUB_GROUPS", groups),
+            ]))
+            .unwrap();
+            Provider::new(config.providers[0].clone())
+        };
+        // The server reads teams: read:org, whatever the page asked.
+        let scopes =
+            github("*").scopes_for(&request("github", &["public_repo", "user:email"], true));
         assert_eq!(
             scopes.unwrap(),
             ["read:user", "user:email", "read:org", "public_repo"]
         );
-        let plain = github.scopes_for(&request("github", &[], false)).unwrap();
+        // GitHub reads no teams unless configured (read:org is an extra consent).
+        let plain = github("")
+            .scopes_for(&request("github", &[], true))
+            .unwrap();
         assert_eq!(plain, ["read:user", "user:email"]);
+        // GitHub has no ID token: the user is fetched even when the page says not to.
+        let anyway = github("")
+            .scopes_for(&request("github", &[], false))
+            .unwrap();
+        assert_eq!(anyway, ["read:user", "user:email"]);
         for bad in ["a b", "x\"y", "back\\slash", ""] {
             assert!(
                 matches!(
-                    github.scopes_for(&request("github", &[bad], false)),
+                    github("").scopes_for(&request("github", &[bad], true)),
                     Err(AuthError::InvalidRequest(_))
                 ),
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_openid_provider_reads_its_groups_claim_unless_told_not_to() {
+        let local = |extra: &[(&str, &str)]| {
+            let mut pairs = vec![
+                ("OIDC_LOCAL_ISSUER", "http://127.0.0.1:4010"),
+                ("OIDC_LOCAL_CLIENT_ID", "id"),
+                ("OIDC_LOCAL_CLIENT_SECRET", "secret"),
+            ];
+            pairs.extend_from_slice(extra);
+            Provider::new(Config::from_vars(vars(&pairs)).unwrap().providers[0].clone())
+        };
+        let default = local(&[]);
+        assert!(default.spec.reads_groups() && default.fetches_user(false));
+        let only = local(&[("OIDC_LOCAL_GROUPS", "admins, readers")]);
+        assert!(only.spec.read_groups.keeps("admins") && !only.spec.read_groups.keeps("builders"));
+        let none = local(&[("OIDC_LOCAL_GROUPS", "none")]);
+        assert!(!none.spec.reads_groups() && !none.fetches_user(false));
     }
 
     #[tokio::test]
@@ -476,23 +589,23 @@ mod tests {
         .unwrap();
         let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
         let err = auth
-            .start_login(&request("down", &[], false))
+            .start_login(&request("down", &[], true), None)
             .await
             .unwrap_err();
         assert!(matches!(err, AuthError::Discovery { .. }), "{err:?}");
         assert_eq!(crate::Error::from(err).error, "provider_unavailable");
         let unknown = auth
-            .start_login(&request("nope", &[], false))
+            .start_login(&request("nope", &[], true), None)
             .await
             .unwrap_err();
         assert_eq!(
             unknown,
             AuthError::UnknownProvider(ProviderId::parse("nope").unwrap())
         );
-        let mut big = request("down", &[], false);
+        let mut big = request("down", &[], true);
         big.complete_page_html = Some("x".repeat(5000));
         assert!(matches!(
-            auth.start_login(&big).await,
+            auth.start_login(&big, None).await,
             Err(AuthError::InvalidRequest(_))
         ));
     }

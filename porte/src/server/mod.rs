@@ -25,13 +25,17 @@ mod profile;
 mod protect;
 pub mod providers;
 mod redirect;
+mod refusal;
 mod return_path;
 mod revocation;
 mod router;
+mod secret;
 mod session;
 mod sessions;
 mod state;
 mod token;
+#[cfg(test)]
+mod trust;
 
 pub use builder::PorteBuilder;
 pub use config::{ClientSecret, ConfigError};

@@ -27,6 +27,7 @@ pub(crate) struct StartForm {
 pub(crate) async fn start_in_this_tab(
     auth: &Porte,
     referer: Option<&str>,
+    cookie_header: Option<&str>,
     form: StartForm,
 ) -> Response {
     let home = auth.0.config.home_path.clone();
@@ -37,14 +38,14 @@ pub(crate) async fn start_in_this_tab(
         .map_or_else(|| home.clone(), str::to_owned);
     let started = match ProviderId::parse(&form.provider) {
         Ok(provider) => {
-            auth.start_login(&same_tab_request(provider, return_to))
+            auth.start_login(&same_tab_request(provider, return_to), cookie_header)
                 .await
         }
         Err(e) => Err(super::AuthError::InvalidRequest(e.to_string())),
     };
     match started {
-        Ok((start, cookie)) => {
-            let mut response = to_provider_page(&start.authorization_url).into_response();
+        Ok(started) => {
+            let mut response = to_provider_page(&started.start.authorization_url).into_response();
             let headers = response.headers_mut();
             for (name, value) in [
                 (header::CACHE_CONTROL, "no-store"),
@@ -53,10 +54,12 @@ pub(crate) async fn start_in_this_tab(
             ] {
                 headers.insert(name, HeaderValue::from_static(value));
             }
-            match HeaderValue::from_str(&cookie.encoded().to_string()) {
-                Ok(v) => headers.append(header::SET_COOKIE, v),
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            };
+            for cookie in started.cookies {
+                match HeaderValue::from_str(&cookie.encoded().to_string()) {
+                    Ok(v) => headers.append(header::SET_COOKIE, v),
+                    Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                };
+            }
             response
         }
         Err(e) => {
@@ -69,7 +72,6 @@ pub(crate) async fn start_in_this_tab(
                 removal: None,
                 return_to: Some(home),
                 page_html: None,
-                binding_cookie: None,
             };
             completion_response(failed, &auth.0.config)
         }
@@ -109,7 +111,6 @@ fn same_tab_request(provider: ProviderId, return_to: String) -> LoginRequest {
         provider,
         scope: Vec::new(),
         fetch_user: true,
-        fetch_groups: false,
         complete_page_html: None,
         return_to: Some(return_to),
     }

@@ -3,7 +3,7 @@
 use super::api::{get_all_pages, get_json, ApiError};
 use super::error::AuthError;
 use super::providers::{Groups, ProfileInput, ProfileSource, ProviderSpec};
-use crate::UserProfile;
+use crate::{Group, UserProfile};
 use serde_json::{Map, Value};
 
 /// Fetches and maps the user; `claims` are the validated ID token's, if any.
@@ -64,34 +64,43 @@ pub async fn fetch_user(
     })
 }
 
-/// The user's group names.
+/// Every group the user is in: from the claim in the profile document (`fields`) or the ID
+/// token, or every page of the provider's listing. Which of them are kept is the caller's
+/// choice (the provider's [`GroupSelection`](super::providers::GroupSelection)).
 pub async fn fetch_groups(
     http: &reqwest::Client,
     spec: &ProviderSpec,
     token: &str,
-    user: &UserProfile,
+    fields: &Map<String, Value>,
     claims: Option<&Map<String, Value>>,
-) -> Result<Vec<String>, AuthError> {
+) -> Result<Vec<Group>, AuthError> {
     match &spec.groups {
         Groups::None => Ok(Vec::new()),
         Groups::Claim(name) => {
-            let list = user
-                .fields
+            let list = fields
                 .get(name)
                 .or_else(|| claims.and_then(|c| c.get(name)));
             Ok(match list {
                 Some(Value::Array(items)) => items
                     .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .filter_map(Value::as_str)
+                    .filter(|id| !id.is_empty())
+                    .map(|id| Group::new(id, None))
                     .collect(),
                 _ => Vec::new(),
             })
         }
-        Groups::Paged { url, paging, name } => {
+        Groups::Paged { url, paging, group } => {
             let items = get_all_pages(http, url, token, *paging)
                 .await
-                .map_err(|e| AuthError::Groups(e.to_string()))?;
-            Ok(items.iter().filter_map(name).collect())
+                .map_err(|e| match e {
+                    super::api::ApiError::Unauthorized { .. } => AuthError::TokenExpired,
+                    other => AuthError::Groups(other.to_string()),
+                })?;
+            Ok(items
+                .iter()
+                .filter_map(|item| group(item, claims))
+                .collect())
         }
     }
 }

@@ -38,13 +38,17 @@ pub(crate) async fn protect(
         tracing::warn!(path = %path, "cross-site request refused");
         return cross_site_error().into_response();
     }
+    let renewal = super::refusal::Renewal::default();
     request.extensions_mut().insert(porte.clone());
+    request.extensions_mut().insert(renewal.clone());
     let response = next.run(request).await;
-    if is_server_fn && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
+    let mut response = if is_server_fn && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
         give_status(response).await
     } else {
         response
-    }
+    };
+    renewal.apply(response.headers_mut());
+    response
 }
 
 /// Whether `path` is `prefix` or below it.
@@ -75,10 +79,21 @@ pub(crate) fn cross_site_error() -> Error {
     )
 }
 
-/// Reads a 500's body; an [`Error`] in it decides the status.
+/// Reads a 500's body; an [`Error`] in it decides the status. A body that is not known to be
+/// small is passed through untouched (reading part of it would lose the rest).
 async fn give_status(response: Response) -> Response {
+    use axum::body::HttpBody;
+    let small = response
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= MAX_ERROR_BODY as u64);
+    if !small {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     };
     let Ok(e) = serde_json::from_slice::<Error>(&bytes) else {

@@ -81,10 +81,7 @@ pub(super) fn completion_response(finished: Finished, config: &Config) -> Respon
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    for cookie in [finished.removal, finished.binding_cookie]
-        .into_iter()
-        .flatten()
-    {
+    if let Some(cookie) = finished.removal {
         if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
             headers.append(header::SET_COOKIE, value);
         }
@@ -129,12 +126,21 @@ pub(crate) fn logged_out(config: &Config, headers: &HeaderMap, raw: Option<&str>
 }
 
 /// The completion page: a readable message (or the login's custom body), the result as JSON in
-/// a data attribute, its own small stylesheet, and the static script (served by Porte's router)
+/// a data block, its own small stylesheet, and the static script (served by Porte's router)
 /// that posts the result on the [`LOGIN_CHANNEL`] and closes the popup, or (same tab) keeps it
 /// for the app and goes back.
+///
+/// The result (it holds the access token) is the text of a `<script type="application/json">`,
+/// never an attribute: a custom page's CSS can match attribute values (`[data-x^="…"]` with a
+/// background URL per guess) and so read them out, but no selector matches text.
 fn completion_page(finished: &Finished, config: &Config) -> axum::response::Html<String> {
     let completion = &finished.completion;
-    let json = serde_json::to_string(completion).unwrap_or_default();
+    // `<`, `>` and `&` escaped in the JSON, so no `</script>` can end the block early.
+    let json = serde_json::to_string(completion)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     let (title, message) = match &completion.outcome {
         Ok(a) => (
             "Sign-in complete".to_owned(),
@@ -168,9 +174,10 @@ fn completion_page(finished: &Finished, config: &Config) -> axum::response::Html
             </head>
             <body>
                 <main class="card completion" id="porte-completion" data-channel=LOGIN_CHANNEL
-                    data-completion=json data-return=return_to>
+                    data-return=return_to>
                     {body}
                 </main>
+                <script type="application/json" id="porte-completion-data" inner_html=json></script>
                 <script src=script></script>
             </body>
         </html>
@@ -193,7 +200,6 @@ mod tests {
             removal: None,
             return_to: return_to.map(str::to_owned),
             page_html: page_html.map(str::to_owned),
-            binding_cookie: None,
         }
     }
 
@@ -206,8 +212,30 @@ mod tests {
         let page = completion_page(&finished(Some("<h1>Thanks!</h1>"), None), &config()).0;
         assert!(page.contains("<h1>Thanks!</h1>"), "{page}");
         assert!(!page.contains("If this window stays open"));
-        assert!(page.contains("data-completion=") && page.contains("access_denied"));
+        assert!(page.contains("access_denied"));
         assert!(!page.contains("data-return"), "popup flows do not navigate");
+    }
+
+    #[test]
+    fn the_result_is_text_no_css_selector_can_read_and_no_markup_can_end() {
+        let mut f = finished(Some("<style>[data-completion]{}</style>"), None);
+        f.completion.outcome = Err(Error::new(
+            "access_denied",
+            Some("</script><script>alert(1)</script> & <b>".into()),
+        ));
+        let page = completion_page(&f, &config()).0;
+        assert!(
+            !page.contains("data-completion="),
+            "not in an attribute: {page}"
+        );
+        let block = page
+            .split(r#"<script type="application/json" id="porte-completion-data">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .expect("the data block");
+        assert!(!block.contains('<') && !block.contains('&'), "{block}");
+        let back: Completion = serde_json::from_str(block).unwrap();
+        assert_eq!(back, f.completion, "it reads back whole");
     }
 
     #[test]

@@ -92,8 +92,12 @@ async fn start(
     headers: HeaderMap,
     Form(form): Form<StartForm>,
 ) -> Response {
-    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
-    start_in_this_tab(&porte, referer, form).await
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    start_in_this_tab(&porte, text(header::REFERER), text(header::COOKIE), form).await
 }
 
 /// A file Porte serves from the crate itself, under a name that carries its content's hash, so

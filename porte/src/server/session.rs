@@ -1,10 +1,15 @@
 //! The session token: `{provider, tokens, ID-token claims, user, lifetime}` sealed with
-//! AES-256-GCM under a key derived by HKDF-SHA256 from `APP_SECRET_KEY`.
+//! AES-256-GCM under a key derived by HKDF-SHA256 from `PORTE_SECRET_KEY`.
 //!
 //! Format: `p1.<kid>.<base64url(nonce ‖ ciphertext)>`. The associated data is `p1.<kid>` and the
 //! browser's binding secret ([`BrowserBinding`]), so neither the header can be swapped nor the
 //! token opened without the cookie of the browser it was issued to. The key id lets several
-//! keys coexist: the newest seals, all of them open (rotation without logging anyone out).
+//! keys coexist: the current one seals, the previous and next ones open too (rotation without
+//! logging anyone out).
+//!
+//! A logout the revocation store could not record leaves a receipt, `r1.<kid>.<…>`: the ended
+//! session's id and expiry, sealed without a binding (it opens nothing, it only lets the browser
+//! ask again for the revocation); the version in the associated data keeps the two apart.
 
 use super::binding::BrowserBinding;
 use super::config::AppSecret;
@@ -19,8 +24,18 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 const VERSION: &str = "p1";
-/// Sealed tokens longer than this are refused before any work (they are a few KB at most).
+/// The version of logout receipts.
+const RECEIPT: &str = "r1";
+/// Sealed tokens longer than this are refused before any work (Porte seals at most
+/// [`SESSION_BUDGET`]).
 pub const MAX_SEALED_LEN: usize = 32 * 1024;
+/// The longest session token Porte seals: a sign-in that would need more fails with
+/// `session_too_large` rather than being dropped later. It travels in a request header, so it
+/// must fit the proxies in front of the app (nginx: `large_client_header_buffers 4 16k` or more
+/// for users signed in with two providers at once; the guide's Deployment section).
+pub const SESSION_BUDGET: usize = 12 * 1024;
+// Whatever is sealed can be opened.
+const _: () = assert!(SESSION_BUDGET < MAX_SEALED_LEN);
 
 /// What a session token holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +50,17 @@ pub(crate) struct SessionData {
     pub user: Option<UserProfile>,
     /// Its id, sign-in time and expiries.
     pub lifetime: super::lifetime::Lifetime,
+    /// When the user's groups were last read from the provider (Unix seconds); `None` when they
+    /// never were (groups off) or the session predates this field.
+    #[serde(default)]
+    pub groups_read_at: Option<u64>,
+}
+
+/// What a logout receipt holds: the session to revoke, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Receipt {
+    pub session_id: String,
+    pub expires_at: u64,
 }
 
 /// A session token could not be opened.
@@ -59,11 +85,11 @@ pub(crate) struct Sealer {
 }
 
 impl Sealer {
-    /// Keys from the app secret and the previous ones (HKDF-SHA256), or a random key for this
-    /// process when there is no secret (development).
-    pub fn new(current: Option<&AppSecret>, previous: &[AppSecret]) -> Self {
+    /// Keys from the app secret and the others that still open (previous and next ones;
+    /// HKDF-SHA256), or a random key for this process when there is no secret (development).
+    pub fn new(current: Option<&AppSecret>, others: &[AppSecret]) -> Self {
         let random = current.is_none().then(|| Aes256Gcm::generate_key(OsRng));
-        let derived = current.into_iter().chain(previous).map(|s| {
+        let derived = current.into_iter().chain(others).map(|s| {
             let mut key = [0u8; 32];
             hkdf::Hkdf::<Sha256>::new(Some(b"porte-session"), s.expose())
                 .expand(b"porte session token v1", &mut key)
@@ -100,12 +126,37 @@ impl Sealer {
         serde_json::from_slice(&plain).map_err(|_| SealError::Malformed)
     }
 
+    /// Seals a logout receipt (no binding: it must survive the browser's next rebinding).
+    pub fn seal_receipt(&self, receipt: &Receipt) -> SealedToken {
+        let plain = serde_json::to_vec(receipt).unwrap_or_default();
+        self.seal_as(RECEIPT, &plain, b"")
+    }
+
+    /// Opens a logout receipt.
+    pub fn open_receipt(&self, sealed: &SealedToken) -> Result<Receipt, SealError> {
+        let plain = self.open_as(RECEIPT, sealed, b"")?;
+        serde_json::from_slice(&plain).map_err(|_| SealError::Malformed)
+    }
+
     /// Seals raw bytes with the newest key.
     pub fn seal_bytes(&self, plain: &[u8], browser: &BrowserBinding) -> SealedToken {
+        self.seal_as(VERSION, plain, browser.as_bytes())
+    }
+
+    /// Opens raw bytes with whichever configured key sealed them.
+    pub fn open_bytes(
+        &self,
+        sealed: &SealedToken,
+        browser: &BrowserBinding,
+    ) -> Result<Vec<u8>, SealError> {
+        self.open_as(VERSION, sealed, browser.as_bytes())
+    }
+
+    fn seal_as(&self, version: &str, plain: &[u8], browser: &[u8]) -> SealedToken {
         let (kid, cipher) = &self.keys[0];
-        let header = format!("{VERSION}.{kid}");
+        let header = format!("{version}.{kid}");
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let aad = [header.as_bytes(), b"|", browser.as_bytes()].concat();
+        let aad = [header.as_bytes(), b"|", browser].concat();
         let sealed = cipher
             .encrypt(
                 &nonce,
@@ -120,21 +171,23 @@ impl Sealer {
         SealedToken::new(format!("{header}.{}", URL_SAFE_NO_PAD.encode(body)))
     }
 
-    /// Opens raw bytes with whichever configured key sealed them.
-    pub fn open_bytes(
+    fn open_as(
         &self,
+        version: &str,
         sealed: &SealedToken,
-        browser: &BrowserBinding,
+        browser: &[u8],
     ) -> Result<Vec<u8>, SealError> {
         let raw = sealed.as_str();
         if raw.len() > MAX_SEALED_LEN {
             return Err(SealError::Malformed);
         }
         let mut parts = raw.splitn(3, '.');
-        let (Some(VERSION), Some(kid), Some(body)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(v), Some(kid), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(SealError::Malformed);
         };
+        if v != version {
+            return Err(SealError::Malformed);
+        }
         let (_, cipher) = self
             .keys
             .iter()
@@ -147,12 +200,7 @@ impl Sealer {
             return Err(SealError::Malformed);
         }
         let (nonce, ciphertext) = body.split_at(12);
-        let aad = [
-            format!("{VERSION}.{kid}").as_bytes(),
-            b"|",
-            browser.as_bytes(),
-        ]
-        .concat();
+        let aad = [format!("{version}.{kid}").as_bytes(), b"|", browser].concat();
         cipher
             .decrypt(
                 nonce.into(),
@@ -233,6 +281,27 @@ mod tests {
         for junk in ["", "p1", "p1.x", "p2.a.b", "p1.a.%%%"] {
             assert!(open(junk).is_err(), "{junk}");
         }
+    }
+
+    #[test]
+    fn a_receipt_is_not_a_session_and_a_session_is_not_a_receipt() {
+        let (sealer, browser) = (Sealer::new(None, &[]), BrowserBinding::generate());
+        let receipt = Receipt {
+            session_id: "s1".into(),
+            expires_at: 99,
+        };
+        let r = sealer.seal_receipt(&receipt);
+        assert!(r.as_str().starts_with("r1."));
+        assert_eq!(sealer.open_receipt(&r), Ok(receipt));
+        assert_eq!(sealer.open_bytes(&r, &browser), Err(SealError::Malformed));
+        // Relabelled as a session, the associated data differs: it does not open.
+        let relabelled = SealedToken::new(r.as_str().replacen("r1.", "p1.", 1));
+        assert_eq!(
+            sealer.open_bytes(&relabelled, &browser),
+            Err(SealError::Tampered)
+        );
+        let session = sealer.seal_bytes(b"{}", &browser);
+        assert!(sealer.open_receipt(&session).is_err());
     }
 
     #[test]

@@ -75,9 +75,10 @@ impl Porte {
                 name: "HTTP client".into(),
                 reason: e.to_string(),
             })?;
-        let cookies = FlowCookies::new(config.secret.as_ref(), config.is_https())
+        let others = config.other_secrets();
+        let cookies = FlowCookies::new(config.secret.as_ref(), &others, config.is_https())
             .with_path(&config.base_path);
-        let sealer = Sealer::new(config.secret.as_ref(), &config.previous_secrets);
+        let sealer = Sealer::new(config.secret.as_ref(), &others);
         let providers = config
             .providers
             .iter()

@@ -4,6 +4,7 @@
 
 use super::error::{chain, AuthError};
 use super::providers::{split_scopes, ClientAuth};
+use super::secret::Secret;
 use super::ClientSecret;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -40,11 +41,12 @@ pub type OAuthClient = oauth2::Client<
     EndpointSet,
 >;
 
-/// The tokens of one sign-in, as sealed into the session token (never sent in clear).
+/// The tokens of one sign-in, as sealed into the session token (never sent in clear; `Debug`
+/// shows none of them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenSet {
     /// Access token.
-    pub access_token: String,
+    pub access_token: crate::AccessToken,
     /// Token type (`bearer`).
     pub token_type: String,
     /// Granted scopes.
@@ -54,9 +56,17 @@ pub struct TokenSet {
     /// Unix expiry time.
     pub expires_at: Option<u64>,
     /// Refresh token.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// Raw ID token (for `id_token_hint` at logout).
-    pub id_token: Option<String>,
+    pub id_token: Option<Secret>,
+}
+
+impl TokenSet {
+    /// Whether the access token has expired at `now` (Unix seconds); never for tokens without an
+    /// expiry (GitHub's OAuth apps).
+    pub fn expired(&self, now: u64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 /// Builds the client for one provider's endpoints.
@@ -89,21 +99,21 @@ pub async fn exchange_code(
     http: &reqwest::Client,
     client: &OAuthClient,
     code: &str,
-    pkce_verifier: Option<&str>,
+    pkce_verifier: Option<&Secret>,
 ) -> Result<TokenSet, AuthError> {
     let mut request = client.exchange_code(oauth2::AuthorizationCode::new(code.to_owned()));
     if let Some(v) = pkce_verifier {
-        request = request.set_pkce_verifier(oauth2::PkceCodeVerifier::new(v.to_owned()));
+        request = request.set_pkce_verifier(oauth2::PkceCodeVerifier::new(v.expose().to_owned()));
     }
     let response = request.request_async(http).await.map_err(token_error)?;
     Ok(token_set(&response, None))
 }
 
 /// Normalises a token response; `previous_refresh` is kept when the response has none.
-pub fn token_set(response: &TokenResponse, previous_refresh: Option<String>) -> TokenSet {
+pub fn token_set(response: &TokenResponse, previous_refresh: Option<Secret>) -> TokenSet {
     let expires_in = response.expires_in().map(|d| d.as_secs());
     TokenSet {
-        access_token: response.access_token().secret().clone(),
+        access_token: crate::AccessToken::new(response.access_token().secret().clone()),
         token_type: match response.token_type() {
             BasicTokenType::Bearer => "Bearer".to_owned(),
             other => format!("{other:?}"),
@@ -117,9 +127,9 @@ pub fn token_set(response: &TokenResponse, previous_refresh: Option<String>) -> 
         expires_at: expires_in.map(|s| (super::flow_cookie::unix_now() as u64).saturating_add(s)),
         refresh_token: response
             .refresh_token()
-            .map(|r| r.secret().clone())
+            .map(|r| Secret::new(r.secret().clone()))
             .or(previous_refresh),
-        id_token: response.extra_fields().id_token.clone(),
+        id_token: response.extra_fields().id_token.clone().map(Secret::new),
     }
 }
 
@@ -154,14 +164,16 @@ pub fn token_error<E: std::error::Error + 'static>(
 pub async fn refresh(
     http: &reqwest::Client,
     client: &OAuthClient,
-    refresh_token: &str,
+    refresh_token: &Secret,
 ) -> Result<TokenSet, AuthError> {
     let response = client
-        .exchange_refresh_token(&oauth2::RefreshToken::new(refresh_token.to_owned()))
+        .exchange_refresh_token(&oauth2::RefreshToken::new(
+            refresh_token.expose().to_owned(),
+        ))
         .request_async(http)
         .await
         .map_err(token_error)?;
-    Ok(token_set(&response, Some(refresh_token.to_owned())))
+    Ok(token_set(&response, Some(refresh_token.clone())))
 }
 
 /// RFC 7009: revokes the refresh token (which ends the grant at most providers), then the access
@@ -176,11 +188,11 @@ pub async fn revoke(
     let mut list = Vec::new();
     if let Some(r) = &tokens.refresh_token {
         list.push(StandardRevocableToken::RefreshToken(
-            oauth2::RefreshToken::new(r.clone()),
+            oauth2::RefreshToken::new(r.expose().to_owned()),
         ));
     }
     list.push(StandardRevocableToken::AccessToken(
-        oauth2::AccessToken::new(tokens.access_token.clone()),
+        oauth2::AccessToken::new(tokens.access_token.secret().to_owned()),
     ));
     let url = oauth2::RevocationUrl::new(revocation_url.to_owned()).map_err(|e| e.to_string())?;
     if url.url().scheme() != "https" && is_loopback(url.url()) {
@@ -282,14 +294,12 @@ mod tests {
     #[test]
     fn a_refresh_without_a_new_refresh_token_keeps_the_old_one_and_rotation_replaces_it() {
         // Google: no refresh_token in refresh responses.
-        let kept = token_set(&response(None, "openid"), Some("old-refresh".into()));
-        assert_eq!(kept.refresh_token.as_deref(), Some("old-refresh"));
+        let old = || Some(Secret::new("old-refresh"));
+        let kept = token_set(&response(None, "openid"), old());
+        assert_eq!(kept.refresh_token, old());
         // Rotating providers (the local one, Entra, Auth0): the new one replaces it.
-        let rotated = token_set(
-            &response(Some("new-refresh"), "openid"),
-            Some("old-refresh".into()),
-        );
-        assert_eq!(rotated.refresh_token.as_deref(), Some("new-refresh"));
+        let rotated = token_set(&response(Some("new-refresh"), "openid"), old());
+        assert_eq!(rotated.refresh_token, Some(Secret::new("new-refresh")));
         assert_eq!(rotated.expires_in, Some(5));
         assert!(rotated.expires_at.unwrap() >= crate::server::flow_cookie::unix_now() as u64 + 4);
     }

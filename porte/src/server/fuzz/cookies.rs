@@ -21,8 +21,8 @@ const FLOW_KEYS: &[&str] = &[
     "pkce_verifier",
     "nonce",
     "started_at",
+    "browser",
     "fetch_user",
-    "fetch_groups",
     "return_to",
     "complete_page_html",
 ];
@@ -138,7 +138,7 @@ fn secret() -> crate::server::config::AppSecret {
 #[test]
 fn fuzz_flow_cookie() {
     let secret = secret();
-    let jars = [false, true].map(|secure| FlowCookies::new(Some(&secret), secure));
+    let jars = [false, true].map(|secure| FlowCookies::new(Some(&secret), &[], secure));
     let key = Key::derive_from(secret.expose());
     let flow_name = |secure: bool, state: &str| {
         format!(
@@ -191,7 +191,7 @@ fn fuzz_flow_cookie() {
             let jar = &jars[secure as usize];
             let mut flow = PendingLogin::new(ProviderId::parse("local").unwrap(), &state);
             flow.started_at = flow.started_at.saturating_add(offset);
-            flow.nonce = Some("n".into());
+            flow.nonce = Some(crate::server::secret::Secret::new("n"));
             flow.return_to = return_to;
             flow.complete_page_html = page;
             let sealed = jar.seal(&flow).encoded().stripped().to_string();

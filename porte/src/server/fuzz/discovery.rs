@@ -60,8 +60,12 @@ fn fuzz_discovery_document() {
     let rule = prop_oneof![
         Just(IssuerRule::Exact),
         Just(IssuerRule::SchemelessAlias),
-        prop_oneof![Just("common"), Just("organizations"), Just("t1"), Just("")]
-            .prop_map(|t| IssuerRule::EntraTenant { tenant: t.into() }),
+        prop_oneof![Just("common"), Just("organizations"), Just("t1"), Just("")].prop_map(|t| {
+            IssuerRule::EntraTenant {
+                tenant: t.into(),
+                allowed: Vec::new(),
+            }
+        }),
     ];
     let authority = prop_oneof![Just("https://login.example".to_owned()), any::<String>()];
     let tenant_piece = prop_oneof![
@@ -95,7 +99,7 @@ fn fuzz_discovery_document() {
             }
             // The issuer rule, on the document's issuer as a provider would state it.
             let tenant = match &rule {
-                IssuerRule::EntraTenant { tenant } => tenant.clone(),
+                IssuerRule::EntraTenant { tenant, .. } => tenant.clone(),
                 _ => "t1".into(),
             };
             let configured = format!("{a1}/{tenant}/v2.0");

@@ -237,8 +237,10 @@ fn fuzz_check_issuer() {
     let rule = prop_oneof![
         Just(IssuerRule::Exact),
         Just(IssuerRule::SchemelessAlias),
-        prop_oneof![Just("common"), Just("organizations")]
-            .prop_map(|t| IssuerRule::EntraTenant { tenant: t.into() }),
+        prop_oneof![Just("common"), Just("organizations")].prop_map(|t| IssuerRule::EntraTenant {
+            tenant: t.into(),
+            allowed: Vec::new()
+        }),
     ];
     let discovered = prop_oneof![
         Just("https://accounts.google.com".to_owned()),
@@ -270,7 +272,7 @@ fn fuzz_check_issuer() {
                             .split_once("://")
                             .is_some_and(|(_, bare)| bare == iss)
                 ),
-                IssuerRule::EntraTenant { tenant } if ok => {
+                IssuerRule::EntraTenant { tenant, .. } if ok => {
                     let tid = claims["tid"].as_str().unwrap();
                     let filled = discovered.replace("{tenantid}", tid);
                     prop_assert!(!tid.is_empty() && !tid.contains('/') && iss == filled);

@@ -7,7 +7,7 @@ use crate::server::api::next_link;
 use crate::server::config::Vars;
 use crate::server::profile::fetch_groups;
 use crate::server::providers::{self, github, Groups, ProfileInput, ProviderSpec};
-use crate::{ProviderId, UserProfile};
+
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::future::Future;
@@ -280,13 +280,15 @@ const RELS: [(&str, bool); 7] = [
 fn fuzz_groups() {
     let specs = specs();
     let http = reqwest::Client::new();
-    let readers: Vec<fn(&Value) -> Option<String>> = specs
+    let readers: Vec<crate::server::providers::MapGroup> = specs
         .iter()
         .filter_map(|s| match s.groups {
-            Groups::Paged { name, .. } => Some(name),
+            Groups::Paged { group, .. } => Some(group),
             _ => None,
         })
         .collect();
+    const TID: &str = "4ae1c4b5-0f0e-4d1a-9b3f-5e7a2c9d0a11";
+    let tenant = serde_json::json!({ "tid": TID });
     let kc = specs
         .iter()
         .find(|s| s.id.as_str() == "kc")
@@ -296,19 +298,22 @@ fn fuzz_groups() {
         match input {
             GroupsInput::Item(item) => {
                 for read in &readers {
-                    let name = read(&item);
-                    let from = |k: &str| item.get(k).and_then(Value::as_str) == name.as_deref();
-                    prop_assert!(name.is_none() || from("slug") || from("name") || from("displayName")
-                        || name.as_deref().is_some_and(|n| n.ends_with(item["slug"].as_str().unwrap_or("\0"))));
+                    if let Some(g) = read(&item, tenant.as_object()) {
+                        prop_assert!(!g.id.is_empty(), "{:?}", item);
+                    }
                 }
-                if let Some(name) = github::team_name(&item) {
-                    prop_assert!(name.ends_with(item["slug"].as_str().unwrap()), "{}", name);
+                if let Some(g) = github::team(&item, None) {
+                    let (org, slug) = (
+                        item["organization"]["login"].as_str(),
+                        item["slug"].as_str(),
+                    );
+                    prop_assert_eq!(g.id, format!("{}/{}", org.unwrap(), slug.unwrap()));
                 }
-                let graph = crate::server::providers::azure::group_name(&item);
-                prop_assert_eq!(
-                    graph.as_deref(),
-                    item.get("displayName").and_then(Value::as_str)
-                );
+                if let Some(g) = crate::server::providers::azure::group(&item, tenant.as_object()) {
+                    // Only groups, by object id under the token's tenant; never a bare name.
+                    prop_assert_eq!(item["@odata.type"].as_str(), Some("#microsoft.graph.group"));
+                    prop_assert_eq!(g.id, format!("{TID}/{}", item["id"].as_str().unwrap()));
+                }
             }
             GroupsInput::Claim {
                 name,
@@ -319,16 +324,22 @@ fn fuzz_groups() {
                     groups: Groups::Claim(name.clone()),
                     ..kc.clone()
                 };
-                let mut user = UserProfile::new(ProviderId::parse("kc").unwrap(), "u1");
-                user.fields = fields.clone();
-                let got = ready(fetch_groups(&http, &spec, "token", &user, claims.as_ref()));
+                let got = ready(fetch_groups(
+                    &http,
+                    &spec,
+                    "token",
+                    &fields,
+                    claims.as_ref(),
+                ));
                 let list = fields
                     .get(&name)
                     .or_else(|| claims.as_ref().and_then(|c| c.get(&name)));
-                let want: Vec<String> = match list {
+                let want: Vec<crate::Group> = match list {
                     Some(Value::Array(items)) => items
                         .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .filter_map(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| crate::Group::new(s, None))
                         .collect(),
                     _ => Vec::new(),
                 };

@@ -6,17 +6,25 @@
 //! pairwise per app, so the user id is `oid` (the same in every app of the tenant, and Graph's
 //! `id`); the profile is Graph `GET /me`, groups are Graph `GET /me/memberOf` followed through
 //! `@odata.nextLink`; `offline_access` brings a refresh token; no revocation endpoint.
+//!
+//! Groups are authorized on what only the tenant's administrators control: the object ids of
+//! `#microsoft.graph.group` items (directory roles and other objects are skipped), qualified by
+//! the tenant (`<tid>/<group object id>`), never display names — anyone can create a tenant with
+//! a group named `admins`. They are read only when configured (`AZURE_GROUPS`,
+//! [`ProviderSpec::with_groups`]: `GroupMember.Read.All` needs an administrator's consent).
 //! Variables: `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, optional `AZURE_TENANT` (default
-//! `common`), `AZURE_SCOPES`, `AZURE_LABEL`, and for national clouds (or the emulator)
+//! `common`), `AZURE_ALLOWED_TENANTS` (tenant ids whose accounts may sign in),
+//! `AZURE_GROUPS`, `AZURE_SCOPES`, `AZURE_LABEL`, and for national clouds (or the emulator)
 //! `AZURE_AUTHORITY` (default `https://login.microsoftonline.com`) and `AZURE_GRAPH_URL`
 //! (default `https://graph.microsoft.com`).
 
 use super::{
-    code_url, credentials, provider_id, split_scopes, text, ClientAuth, Groups, IssuerRule,
-    MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Scopes,
+    code_url, credentials, provider_id, split_scopes, text, ClientAuth, GroupSelection, Groups,
+    IssuerRule, MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Scopes,
 };
 use crate::server::config::{ClientSecret, ConfigError, Vars};
-use serde_json::Value;
+use crate::Group;
+use serde_json::{Map, Value};
 
 /// The tenant id of personal Microsoft accounts.
 pub const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
@@ -71,7 +79,7 @@ pub(crate) fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError
     let graph = vars.url("AZURE_GRAPH_URL", GRAPH)?;
     let tenant = vars.get("AZURE_TENANT").unwrap_or("common");
     let (id, secret) = credentials(vars, "AZURE")?;
-    let spec = spec(
+    let mut spec = spec(
         id,
         ClientSecret::new(secret),
         "AZURE_TENANT",
@@ -79,6 +87,9 @@ pub(crate) fn from_vars(vars: &Vars) -> Result<Option<ProviderSpec>, ConfigError
         &authority,
         &graph,
     )?;
+    if let Some(list) = vars.get("AZURE_ALLOWED_TENANTS") {
+        spec = spec.with_allowed_tenants(split_scopes(list));
+    }
     Ok(Some(spec.env_overrides(vars, "AZURE")))
 }
 
@@ -103,6 +114,7 @@ fn spec(
     let issuer = format!("{authority}/{tenant}/v2.0");
     let rule = IssuerRule::EntraTenant {
         tenant: tenant.to_owned(),
+        allowed: Vec::new(),
     };
     let id = provider_id("azure").expect("valid id");
     let base = ProviderSpec::openid_defaults(id, "Microsoft", client_id, secret, issuer, rule);
@@ -118,8 +130,9 @@ fn spec(
         groups: Groups::Paged {
             url: format!("{graph}/v1.0/me/memberOf"),
             paging: Paging::ODataNextLink,
-            name: group_name,
+            group,
         },
+        read_groups: GroupSelection::None,
         api_base: Some(graph.to_owned()),
         ..base
     })
@@ -140,9 +153,25 @@ pub fn map_user(input: &ProfileInput) -> MappedUser {
     }
 }
 
-/// A `memberOf` item → its `displayName` (null without `GroupMember.Read.All`: skipped).
-pub fn group_name(item: &Value) -> Option<String> {
-    item.get("displayName")?.as_str().map(str::to_owned)
+/// A `memberOf` item → `<tid>/<object id>` with its display name (null without
+/// `GroupMember.Read.All`), for `#microsoft.graph.group` items only: directory roles,
+/// administrative units and other objects are not groups.
+pub fn group(item: &Value, claims: Option<&Map<String, Value>>) -> Option<Group> {
+    if item.get("@odata.type")?.as_str()? != "#microsoft.graph.group" {
+        return None;
+    }
+    let tid = claims?.get("tid")?.as_str().filter(|t| is_guid(t))?;
+    let id = item.get("id")?.as_str().filter(|i| is_guid(i))?;
+    let name = item.get("displayName").and_then(Value::as_str);
+    Some(Group::new(format!("{tid}/{id}"), name.map(str::to_owned)))
+}
+
+/// Object and tenant ids are GUIDs: anything else cannot be one of Microsoft's ids.
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| {
+            matches!(i, 8 | 13 | 18 | 23) == (b == b'-') && (b == b'-' || b.is_ascii_hexdigit())
+        })
 }
 
 #[cfg(test)]
@@ -177,14 +206,44 @@ mod tests {
         );
     }
 
+    const TID: &str = "4ae1c4b5-0f0e-4d1a-9b3f-5e7a2c9d0a11";
+    const GID: &str = "7b1d2c3e-0001-4a5b-8c6d-111111111111";
+
     #[test]
-    fn member_of_items_without_names_are_skipped() {
-        assert_eq!(group_name(&json!({"@odata.type": "#microsoft.graph.group", "id": "g", "displayName": "Admins"})).as_deref(), Some("Admins"));
+    fn groups_are_object_ids_qualified_by_tenant_and_roles_are_not_groups() {
+        let claims = json!({"tid": TID});
+        let claims = claims.as_object();
+        let admins =
+            json!({"@odata.type": "#microsoft.graph.group", "id": GID, "displayName": "Admins"});
+        let g = group(&admins, claims).unwrap();
+        assert_eq!(g.id, format!("{TID}/{GID}"));
+        assert_eq!(g.name(), "Admins");
+        // Without GroupMember.Read.All the name is null: the id still authorizes.
+        let unnamed =
+            json!({"@odata.type": "#microsoft.graph.group", "id": GID, "displayName": null});
         assert_eq!(
-            group_name(
-                &json!({"@odata.type": "#microsoft.graph.group", "id": "g", "displayName": null})
-            ),
-            None
+            group(&unnamed, claims).unwrap().name(),
+            format!("{TID}/{GID}")
         );
+        let role = json!({"@odata.type": "#microsoft.graph.directoryRole", "id": GID, "displayName": "admins"});
+        assert_eq!(group(&role, claims), None);
+        let untyped = json!({"id": GID, "displayName": "admins"});
+        assert_eq!(group(&untyped, claims), None);
+        // No tenant (no ID token) or ids that are not GUIDs: nothing to authorize on.
+        assert_eq!(group(&admins, None), None);
+        let named = json!({"@odata.type": "#microsoft.graph.group", "id": "admins"});
+        assert_eq!(group(&named, claims), None);
+    }
+
+    #[test]
+    fn a_strangers_tenant_with_a_group_named_like_ours_grants_nothing() {
+        let ours = json!({"tid": TID});
+        let theirs = json!({"tid": "11111111-2222-4333-8444-555555555555"});
+        let item =
+            json!({"@odata.type": "#microsoft.graph.group", "id": GID, "displayName": "Admins"});
+        let keep = GroupSelection::Only(vec![format!("{TID}/{GID}")]);
+        assert!(keep.keeps(&group(&item, ours.as_object()).unwrap().id));
+        assert!(!keep.keeps(&group(&item, theirs.as_object()).unwrap().id));
+        assert!(!keep.keeps("Admins") && !keep.keeps("admins"));
     }
 }

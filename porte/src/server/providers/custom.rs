@@ -4,17 +4,18 @@
 //! environment, the `OAUTH_<NAME>_…` family: `AUTHORIZATION_URL`, `TOKEN_URL`, `USERINFO_URL`,
 //! `CLIENT_ID`, `CLIENT_SECRET` (required); `SCOPES`, `CLIENT_AUTH` (`basic` or `post`, default
 //! `basic`), `USER_ID_FIELD` (default `sub`, then `id`), `PKCE` (default true), `GROUPS_URL`
-//! (an array of objects with a `name`, pages via `Link`), `LABEL`.
+//! (an array of objects whose `name` is the group's id, pages via `Link`), `GROUPS` (which of
+//! them to read: `*` or a list; none by default), `LABEL`.
 
 use super::{
-    code_url, credentials, provider_id, standard_claims, text, ClientAuth, Endpoints, Groups,
-    Logout, MapProfile, MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec,
-    Revocation, Scopes,
+    code_url, credentials, provider_id, standard_claims, text, ClientAuth, Endpoints,
+    GroupSelection, Groups, Logout, MapProfile, MappedUser, Paging, Profile, ProfileInput,
+    ProfileSource, ProviderSpec, Revocation, Scopes,
 };
 use crate::server::config::{default_label, ClientSecret, ConfigError, Vars};
-use crate::ProviderId;
+use crate::{Group, ProviderId};
 
-const SUFFIXES: [&str; 11] = [
+const SUFFIXES: [&str; 12] = [
     "_AUTHORIZATION_URL",
     "_TOKEN_URL",
     "_USERINFO_URL",
@@ -25,6 +26,7 @@ const SUFFIXES: [&str; 11] = [
     "_USER_ID_FIELD",
     "_PKCE",
     "_GROUPS_URL",
+    "_GROUPS",
     "_LABEL",
 ];
 
@@ -75,6 +77,7 @@ pub fn oauth(
         pkce: true,
         profile: Profile::new(ProfileSource::Url(endpoints.userinfo), sub_or_id),
         groups: Groups::None,
+        read_groups: GroupSelection::None,
         api_base: None,
         logout: Logout::None,
         revocation: Revocation::Rfc7009,
@@ -147,7 +150,10 @@ fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
         spec.groups = Groups::Paged {
             url: vars.url(&var("_GROUPS_URL"), url)?,
             paging: Paging::LinkHeader,
-            name: |g| g.get("name")?.as_str().map(str::to_owned),
+            group: |g, _| {
+                let id = g.get("name")?.as_str().filter(|n| !n.is_empty())?;
+                Some(Group::new(id, None))
+            },
         };
     }
     Ok(spec)

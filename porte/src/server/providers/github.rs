@@ -5,18 +5,21 @@
 //! tokens never expire while GitHub App tokens expire and come with a refresh token. The user is
 //! `GET /user` (id = the numeric `id`, since `login` can change); the e-mail is the verified
 //! primary address from `GET /user/emails`, never an unverified one; groups are the user's teams
-//! (`GET /user/teams`, every page through the `Link` header) named `org/team-slug`.
+//! (`GET /user/teams`, every page through the `Link` header) with the id `org/team-slug` (org
+//! logins are unique, and only an organization's owners and maintainers create its teams); they
+//! are read only when configured (`GITHUB_GROUPS`, [`ProviderSpec::with_groups`]: `read:org`).
 //! Variables: `GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`, optional `GITHUB_SCOPES`,
-//! `GITHUB_LABEL`, and for GitHub Enterprise Server (or the emulator) `GITHUB_URL`
+//! `GITHUB_LABEL`, `GITHUB_GROUPS`, and for GitHub Enterprise Server (or the emulator) `GITHUB_URL`
 //! (default `https://github.com`) and `GITHUB_API_URL` (default `https://api.github.com`).
 
 use super::{
-    code_url, credentials, split_scopes, text, ClientAuth, Endpoints, Groups, Logout, MappedUser,
-    Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Revocation, Scopes,
+    code_url, credentials, split_scopes, text, ClientAuth, Endpoints, GroupSelection, Groups,
+    Logout, MappedUser, Paging, Profile, ProfileInput, ProfileSource, ProviderSpec, Revocation,
+    Scopes,
 };
 use crate::server::config::{ClientSecret, ConfigError, Vars};
-use crate::ProviderId;
-use serde_json::Value;
+use crate::{Group, ProviderId};
+use serde_json::{Map, Value};
 
 const WEB: &str = "https://github.com";
 const API: &str = "https://api.github.com";
@@ -90,8 +93,9 @@ fn spec(client_id: String, client_secret: ClientSecret, web: &str, api: &str) ->
         groups: Groups::Paged {
             url: format!("{api}/user/teams?per_page=100"),
             paging: Paging::LinkHeader,
-            name: team_name,
+            group: team,
         },
+        read_groups: GroupSelection::None,
         api_base: Some(api.to_owned()),
         logout: Logout::None,
     }
@@ -116,13 +120,15 @@ pub fn map_user(input: &ProfileInput) -> MappedUser {
     }
 }
 
-/// A team of `GET /user/teams` → `org/slug`.
-pub fn team_name(team: &Value) -> Option<String> {
-    let slug = team.get("slug")?.as_str()?;
-    match team.pointer("/organization/login").and_then(Value::as_str) {
-        Some(org) => Some(format!("{org}/{slug}")),
-        None => Some(slug.to_owned()),
-    }
+/// A team of `GET /user/teams` → the group `org/slug` (a team without its organization is
+/// skipped: its slug alone is not unique).
+pub fn team(team: &Value, _claims: Option<&Map<String, Value>>) -> Option<Group> {
+    let slug = team.get("slug")?.as_str().filter(|s| !s.is_empty())?;
+    let org = team
+        .pointer("/organization/login")?
+        .as_str()
+        .filter(|o| !o.is_empty())?;
+    Some(Group::new(format!("{org}/{slug}"), None))
 }
 
 #[cfg(test)]
@@ -170,9 +176,14 @@ mod tests {
 
     #[test]
     fn teams_are_named_org_slash_slug() {
-        let team = json!({"id": 1, "name": "Justice League", "slug": "justice-league",
+        let item = json!({"id": 1, "name": "Justice League", "slug": "justice-league",
             "organization": {"login": "github", "id": 1}});
-        assert_eq!(team_name(&team).as_deref(), Some("github/justice-league"));
-        assert_eq!(team_name(&json!({"name": "x"})), None);
+        assert_eq!(team(&item, None).unwrap().id, "github/justice-league");
+        assert_eq!(team(&json!({"name": "x"}), None), None);
+        assert_eq!(
+            team(&json!({"slug": "admins"}), None),
+            None,
+            "no org: not unique"
+        );
     }
 }

@@ -48,7 +48,7 @@ pub use linkedin::linkedin;
 pub use openid::openid;
 
 use super::config::{ClientSecret, ConfigError, Vars};
-use crate::ProviderId;
+use crate::{Group, ProviderId};
 use serde_json::{Map, Value};
 
 /// Everything Porte needs to know about one provider. Made by the constructors of this module;
@@ -82,6 +82,9 @@ pub struct ProviderSpec {
     pub profile: Profile,
     /// Where the groups come from.
     pub groups: Groups,
+    /// Which groups the server reads at every sign-in and refresh (see
+    /// [`ProviderSpec::with_groups`]).
+    pub read_groups: GroupSelection,
     /// Base URL for API calls made with the user's token (GitHub API, Microsoft Graph).
     pub api_base: Option<String>,
     /// How RP-initiated logout works.
@@ -128,6 +131,57 @@ impl ProviderSpec {
         self
     }
 
+    /// Read the user's groups at every sign-in and refresh, and keep only these (by
+    /// [`Group`](crate::Group) id: what the app's [`require_group`](crate::require_group) checks
+    /// name). The server decides, whatever the page asks; keeping only the groups that matter
+    /// keeps session tokens small for users in hundreds of groups. Environment:
+    /// `<PREFIX>_GROUPS=admins,readers` (e.g. `GITHUB_GROUPS`, `AZURE_GROUPS`, `OIDC_<NAME>_GROUPS`).
+    ///
+    /// ```
+    /// let github = porte::providers::github("id", "secret").with_groups(["acme/admins"]);
+    /// assert!(github.read_groups.keeps("acme/admins") && !github.read_groups.keeps("acme/all"));
+    /// ```
+    pub fn with_groups<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.read_groups = GroupSelection::Only(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Read every group of the user at every sign-in and refresh (`<PREFIX>_GROUPS=*`). The
+    /// default for providers that send groups as a claim (no extra request); GitHub and Entra
+    /// need an extra scope and API call, so they read none unless told.
+    pub fn with_all_groups(mut self) -> Self {
+        self.read_groups = GroupSelection::All;
+        self
+    }
+
+    /// Read no groups (`<PREFIX>_GROUPS=none`): group checks for this provider are refused.
+    pub fn without_groups(mut self) -> Self {
+        self.read_groups = GroupSelection::None;
+        self
+    }
+
+    /// Entra ID only: accept accounts of these tenants (ids) alone (`AZURE_ALLOWED_TENANTS`).
+    /// With the tenant `common` or `organizations` and no list, any organization's accounts can
+    /// sign in (their groups are qualified by their own tenant, so they never match yours).
+    pub fn with_allowed_tenants<S: Into<String>>(
+        mut self,
+        tenants: impl IntoIterator<Item = S>,
+    ) -> Self {
+        if let Endpoints::Discovery {
+            issuer_rule: IssuerRule::EntraTenant { allowed, .. },
+            ..
+        } = &mut self.endpoints
+        {
+            *allowed = tenants.into_iter().map(Into::into).collect();
+        }
+        self
+    }
+
+    /// Whether the groups are read for this provider at all.
+    pub(crate) fn reads_groups(&self) -> bool {
+        self.read_groups != GroupSelection::None && !matches!(self.groups, Groups::None)
+    }
+
     /// The base URL of the provider's API, for [`Session::api_get`](crate::Session::api_get).
     pub fn with_api_base(mut self, url: impl Into<String>) -> Self {
         self.api_base = Some(url.into().trim_end_matches('/').to_owned());
@@ -164,19 +218,23 @@ impl ProviderSpec {
             pkce: true,
             profile: Profile::new(ProfileSource::Userinfo, standard_claims),
             groups: Groups::Claim("groups".into()),
+            read_groups: GroupSelection::All,
             api_base: None,
             logout: Logout::EndSession,
             revocation: Revocation::Rfc7009,
         }
     }
 
-    /// Applies `<prefix>_LABEL` and, when set, `<prefix>_SCOPES`.
+    /// Applies `<prefix>_LABEL` and, when set, `<prefix>_SCOPES` and `<prefix>_GROUPS`.
     pub(crate) fn env_overrides(mut self, vars: &Vars, prefix: &str) -> Self {
         if let Some(label) = vars.get(&format!("{prefix}_LABEL")) {
             self.label = label.to_owned();
         }
         if let Some(scopes) = vars.get(&format!("{prefix}_SCOPES")) {
             self.scopes.base = split_scopes(scopes);
+        }
+        if let Some(groups) = vars.get(&format!("{prefix}_GROUPS")) {
+            self.read_groups = GroupSelection::parse(groups);
         }
         self
     }
@@ -238,6 +296,8 @@ pub enum IssuerRule {
     EntraTenant {
         /// The configured tenant.
         tenant: String,
+        /// The tenant ids whose accounts may sign in (empty: any the tenant setting admits).
+        allowed: Vec<String>,
     },
 }
 
@@ -338,7 +398,7 @@ impl Profile {
 pub enum Groups {
     /// The provider has no groups.
     None,
-    /// A claim in the ID token or userinfo holding a list of names.
+    /// A claim in the ID token or userinfo holding a list of group ids.
     Claim(String),
     /// A paged API listing.
     Paged {
@@ -346,9 +406,50 @@ pub enum Groups {
         url: String,
         /// How the next page is found.
         paging: Paging,
-        /// The group's name in one listed item.
-        name: fn(&Value) -> Option<String>,
+        /// The group in one listed item (`None`: not a group, e.g. Entra's directory roles).
+        group: MapGroup,
     },
+}
+
+/// One listed item → the group it is, given the validated ID token's claims (Entra qualifies
+/// group ids with the token's tenant).
+pub type MapGroup = fn(item: &Value, claims: Option<&Map<String, Value>>) -> Option<Group>;
+
+/// Which of the user's groups the server reads and keeps (see [`ProviderSpec::with_groups`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GroupSelection {
+    /// None: group checks for the provider are refused, saying so.
+    None,
+    /// Every group.
+    All,
+    /// Only the groups with these ids.
+    Only(Vec<String>),
+}
+
+impl GroupSelection {
+    /// `*` or `all`, `none` or `off`, else a list of group ids (commas or spaces).
+    pub(crate) fn parse(raw: &str) -> Self {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "*" | "all" => Self::All,
+            "" | "none" | "off" => Self::None,
+            _ => Self::Only(split_scopes(raw)),
+        }
+    }
+
+    /// Whether a group with this id is kept.
+    pub fn keeps(&self, id: &str) -> bool {
+        match self {
+            Self::None => false,
+            Self::All => true,
+            Self::Only(ids) => ids.iter().any(|i| i == id),
+        }
+    }
+
+    /// The groups of `all` that are kept.
+    pub(crate) fn filter(&self, all: Vec<Group>) -> Vec<Group> {
+        all.into_iter().filter(|g| self.keeps(&g.id)).collect()
+    }
 }
 
 /// Pagination styles.

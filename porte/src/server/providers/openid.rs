@@ -1,6 +1,7 @@
 //! Any OpenID provider by discovery (Keycloak, the local provider, …): the `OIDC_<NAME>_…`
-//! family. `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET` are required; `SCOPES`, `LABEL` and
-//! `GROUPS_CLAIM` (default `groups`) are optional.
+//! family. `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET` are required; `SCOPES`, `LABEL`,
+//! `GROUPS_CLAIM` (default `groups`) and `GROUPS` (which groups to keep: `*`, the default, a
+//! list of ids, or `none`) are optional.
 
 use super::{
     code_url, credentials, provider_id, split_scopes, Groups, IssuerRule, ProviderSpec, Scopes,
@@ -11,13 +12,14 @@ use crate::ProviderId;
 /// Scopes asked of an OpenID provider when none are configured.
 pub const DEFAULT_SCOPES: &str = "openid profile email";
 
-const SUFFIXES: [&str; 6] = [
+const SUFFIXES: [&str; 7] = [
     "_ISSUER",
     "_CLIENT_ID",
     "_CLIENT_SECRET",
     "_SCOPES",
     "_LABEL",
     "_GROUPS_CLAIM",
+    "_GROUPS",
 ];
 
 /// Any OpenID provider, by discovery from its issuer (Keycloak, Okta, Zitadel, Authentik, …):
