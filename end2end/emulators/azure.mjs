@@ -24,7 +24,10 @@
 //   - Errors: HTTP 400 JSON with AADSTS codes (error_codes, trace_id, correlation_id...).
 //   - /me/memberOf pages via @odata.nextLink ($skiptoken); without GroupMember.Read.All
 //     or Directory.Read.All the items have only @odata.type and id, other fields null.
-//   - Users live in the tenant guid; signing in via /consumers is refused (AADSTS50020).
+//   - Users live in their tenant (alice and bob in AZURE_TENANT_ID, mallory in a stranger's
+//     tenant of her own, STRANGER_TENANT_ID); tokens carry the user's tid. Signing in via
+//     /consumers, or via one tenant's endpoint with another tenant's account, is refused
+//     (AADSTS50020); /common and /organizations take every tenant's accounts.
 import { createHash, randomUUID } from 'node:crypto';
 
 import {
@@ -32,7 +35,7 @@ import {
   nowSeconds, parseBearer, randomToken, readBody, recordToken, redeemCode, redirect, sameOriginAsRedirects,
   sendHtml, sendJson, serve, splitScopes, withParams,
 } from './common.mjs';
-import { AZURE_TENANT_ID, avatarUrl, findUser } from './users.mjs';
+import { AZURE_TENANT_ID, STRANGER_TENANT_ID, avatarUrl, findUser } from './users.mjs';
 
 const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
@@ -54,6 +57,7 @@ function grantedScopes(scope) {
 }
 
 const hasScope = (scopes, wanted) => scopes.some((s) => wanted.includes(s.toLowerCase()));
+const tenantOfUser = (user) => user.azure.tenant ?? AZURE_TENANT_ID;
 const pairwiseSub = (clientId, oid) => createHash('sha256').update(clientId + oid).digest('base64url').slice(0, 43);
 const aadTimestamp = () => new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
@@ -74,6 +78,7 @@ export function start({
     if (s === 'common' || s === 'organizations') return { kind: s, segment: s, issuer: issuerOf('{tenantid}') };
     if (s === 'consumers' || s === CONSUMERS_TENANT_ID) return { kind: 'consumers', segment: s, issuer: issuerOf(CONSUMERS_TENANT_ID) };
     if (s === AZURE_TENANT_ID || s === 'wonderland.onmicrosoft.com') return { kind: 'tenant', segment: AZURE_TENANT_ID, issuer: issuerOf(AZURE_TENANT_ID) };
+    if (s === STRANGER_TENANT_ID) return { kind: 'tenant', segment: STRANGER_TENANT_ID, issuer: issuerOf(STRANGER_TENANT_ID) };
     return undefined;
   }
 
@@ -135,25 +140,30 @@ export function start({
       return undefined;
     },
     onSignIn(request, user) {
-      if (tenant.kind !== 'consumers') return undefined;
-      return {
-        error: 'invalid_request',
-        error_description: `AADSTS50020: User account '${user.azure.upn}' from identity provider 'https://sts.windows.net/${AZURE_TENANT_ID}/' does not exist in tenant 'Microsoft Services' and cannot access the application '${ctx.client.id}' in that tenant.`,
-      };
+      const home = tenantOfUser(user);
+      if (tenant.kind === 'consumers' || (tenant.kind === 'tenant' && tenant.segment !== home)) {
+        const where = tenant.kind === 'consumers' ? 'Microsoft Services' : tenant.segment;
+        return {
+          error: 'invalid_request',
+          error_description: `AADSTS50020: User account '${user.azure.upn}' from identity provider 'https://sts.windows.net/${home}/' does not exist in tenant '${where}' and cannot access the application '${ctx.client.id}' in that tenant.`,
+        };
+      }
+      return undefined;
     },
   });
 
   async function idToken(user, scopes, nonce) {
     const now = nowSeconds();
     const a = user.azure;
-    const payload = { aud: ctx.client.id, iss: issuerOf(AZURE_TENANT_ID), iat: now, nbf: now, exp: now + 3600 };
+    const tid = tenantOfUser(user);
+    const payload = { aud: ctx.client.id, iss: issuerOf(tid), iat: now, nbf: now, exp: now + 3600 };
     if (scopes.includes('email') && a.mail) payload.email = a.mail;
     if (scopes.includes('profile')) payload.name = user.name;
     if (nonce !== undefined) payload.nonce = nonce;
     payload.oid = a.oid;
     if (scopes.includes('profile')) payload.preferred_username = a.upn;
     Object.assign(payload, {
-      rh: '0.AAAA-emulator.', sid: randomUUID(), sub: pairwiseSub(ctx.client.id, a.oid), tid: AZURE_TENANT_ID,
+      rh: '0.AAAA-emulator.', sid: randomUUID(), sub: pairwiseSub(ctx.client.id, a.oid), tid,
       uti: randomToken('', 22), ver: '2.0',
     });
     return (await signer).signIdToken(payload);

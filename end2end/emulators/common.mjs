@@ -248,11 +248,18 @@ function layout(title, body) {
 
 // A plain form (no JavaScript) posting back to the authorize URL. The original
 // query travels in hidden inputs; the clicked button adds user=<name> or cancel=1.
-export function signInPage({ provider, action, params, scope }) {
+// Whether a test user has an account at the emulator `id` (users of other Entra tenants
+// exist at Microsoft only).
+export function hasAccount(user, id) {
+  return !user.only || user.only.includes(id);
+}
+
+// Lists the users who have an account at this provider.
+export function signInPage({ provider, account, action, params, scope }) {
   const title = `${provider} emulator — Sign in`;
   const hidden = Object.entries(params)
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-  const users = Object.values(USERS).map((u) => `<button type="submit" name="user" value="${escapeHtml(u.username)}">Continue as ${escapeHtml(u.username)}</button>`
+  const users = Object.values(USERS).filter((u) => hasAccount(u, account)).map((u) => `<button type="submit" name="user" value="${escapeHtml(u.username)}">Continue as ${escapeHtml(u.username)}</button>`
     + `<p class="who">${escapeHtml(u.name)} · ${escapeHtml(u.email)}${u.emailVerified ? '' : ' (unverified)'}</p>`).join('');
   return layout(title, `<h1>${escapeHtml(title)}</h1>`
     + `<p>Offline stand-in for ${escapeHtml(provider)}. Client <code>${escapeHtml(params.client_id)}</code> asks for: <code>${escapeHtml(scope || '(no scope)')}</code></p>`
@@ -295,6 +302,7 @@ export function serve({ name, port, handle, ctx }) {
 
 export function newContext({ id, redirectUris }) {
   return {
+    id,
     client: { id: `porte-${id}`, secret: `porte-${id}-secret-0123456789abcdef` },
     redirectUris,
     store: new Store(),
@@ -383,7 +391,7 @@ export async function authorize(req, res, url, ctx, spec) {
   if (req.method === 'POST' && cancel !== undefined) return back(spec.cancel);
   if (req.method === 'POST' && chosen !== undefined) {
     const user = findUser(chosen);
-    if (!user) return page('Unknown user', `No test user called "${chosen}".`);
+    if (!user || !hasAccount(user, ctx.id)) return page('Unknown user', `No test user called "${chosen}".`);
     const refusal = spec.onSignIn?.(request, user);
     if (refusal) return back(refusal);
     const code = ctx.store.issueCode({
@@ -399,7 +407,7 @@ export async function authorize(req, res, url, ctx, spec) {
     }, spec.codePrefix || '');
     return back({ code });
   }
-  return sendHtml(res, 200, signInPage({ provider: spec.provider, action: url.pathname, params: request, scope: request.scope }), headers);
+  return sendHtml(res, 200, signInPage({ provider: spec.provider, account: ctx.id, action: url.pathname, params: request, scope: request.scope }), headers);
 }
 
 // Checks a presented authorization code against the token request.

@@ -6,9 +6,15 @@
 //        one page at the emulators' small page sizes, so pagination is exercised).
 // bob:   sparse profile (no GitHub display name, no Entra mail), email NOT verified,
 //        no groups/teams.
+// mallory: Microsoft only, from another Entra tenant she created herself, where she made a
+//        group named "admins" and joined it (what anyone can do with a free tenant).
 
-// The home tenant of both users in the Microsoft Entra emulator.
+// The home tenant of alice and bob in the Microsoft Entra emulator.
 export const AZURE_TENANT_ID = '4ae1c4b5-0f0e-4d1a-9b3f-5e7a2c9d0a11';
+// The stranger's own tenant.
+export const STRANGER_TENANT_ID = '6c2f9e1d-7a3b-4c5d-8e9f-0a1b2c3d4e5f';
+// Alice's "Admins" group in the home tenant: what an app authorizes on.
+export const AZURE_ADMINS_GROUP_ID = '7b1d2c3e-0001-4a5b-8c6d-111111111111';
 
 const WONDERLAND = { login: 'wonderland', id: 2001, description: 'Residents of Wonderland' };
 const LOOKING_GLASS = { login: 'looking-glass', id: 2002, description: 'Through the looking-glass' };
@@ -62,7 +68,7 @@ export const USERS = {
       preferredLanguage: 'en-GB',
       // 4 groups + 1 directory role = 3 pages at the default page size of 2.
       memberOf: [
-        { type: 'group', id: '7b1d2c3e-0001-4a5b-8c6d-111111111111', displayName: 'Admins', description: 'Wonderland administrators', mail: 'admins@wonderland.example' },
+        { type: 'group', id: AZURE_ADMINS_GROUP_ID, displayName: 'Admins', description: 'Wonderland administrators', mail: 'admins@wonderland.example' },
         { type: 'group', id: '7b1d2c3e-0002-4a5b-8c6d-222222222222', displayName: 'Readers', description: 'Read-only access', mail: null },
         { type: 'group', id: '7b1d2c3e-0003-4a5b-8c6d-333333333333', displayName: 'Tea Party', description: 'Mad hatters', mail: 'tea@wonderland.example' },
         { type: 'directoryRole', id: '9f8e7d6c-0004-4b3a-9c8d-444444444444', displayName: 'Global Reader', description: 'Can read everything that a Global Administrator can, but not update anything.', roleTemplateId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451' },
@@ -110,6 +116,28 @@ export const USERS = {
     },
     auth0: { sub: 'auth0|bob0002', nickname: 'bob', groups: [], updatedAt: '2024-05-02T11:30:00.000Z' },
     linkedin: { sub: 'Qx9rT2bL', locale: { country: 'US', language: 'en' } },
+  },
+  mallory: {
+    username: 'mallory',
+    name: 'Mallory Stranger',
+    givenName: 'Mallory',
+    familyName: 'Stranger',
+    email: 'mallory@stranger.example',
+    emailVerified: true,
+    only: ['azure'],
+    azure: {
+      tenant: STRANGER_TENANT_ID,
+      oid: '3e8d1c2b-9a7f-4e6d-b5c4-a3b2c1d0e9f8',
+      upn: 'mallory@stranger.onmicrosoft.com',
+      mail: 'mallory@stranger.example',
+      jobTitle: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      memberOf: [
+        { type: 'group', id: '5a4b3c2d-0001-4e5f-8a9b-0c1d2e3f4a5b', displayName: 'admins', description: 'Made by mallory', mail: null },
+        { type: 'directoryRole', id: '5a4b3c2d-0002-4e5f-8a9b-0c1d2e3f4a5b', displayName: 'admins', description: 'A role by that name', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10' },
+      ],
+    },
   },
 };
 

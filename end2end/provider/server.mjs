@@ -13,6 +13,8 @@
 //   OIDC_COOP              value for Cross-Origin-Opener-Policy on the HTML pages,
 //                          e.g. same-origin [off]
 //   OIDC_STORE_SIZE        in-memory store size (entries kept: 1x to 2x this) [50000]
+//   OIDC_TEST_HOOKS=1      TEST ONLY: PUT /_test/users/<username>/groups with a JSON array
+//                          replaces that user's groups, as an administrator would [off]
 //
 // What a client must send (authorization code flow only):
 //   GET /auth?response_type=code&client_id=..&redirect_uri=..&scope=openid ..&state=..
@@ -74,6 +76,7 @@ const accessTokenTtl = positiveInt('OIDC_ACCESS_TOKEN_TTL', 3600);
 const storeSize = positiveInt('OIDC_STORE_SIZE', 50000);
 const autoApprove = env.OIDC_AUTO_APPROVE === '1' || env.OIDC_AUTO_APPROVE === 'true';
 const coop = env.OIDC_COOP || undefined;
+const testHooks = env.OIDC_TEST_HOOKS === '1';
 
 try {
   const url = new URL(issuer);
@@ -210,7 +213,30 @@ if (autoApprove) {
   console.warn('*'.repeat(72));
 }
 
-const server = http.createServer(provider.callback());
+// TEST ONLY (OIDC_TEST_HOOKS=1): an administrator changes a user's groups; the next userinfo
+// (a sign-in, or a client reading them again after a refresh) has the new list.
+async function testHook(req, res) {
+  const m = /^\/_test\/users\/([^/]+)\/groups$/.exec(new URL(req.url, issuer).pathname);
+  if (!testHooks || !m || req.method !== 'PUT') return false;
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const user = users.find((u) => u.preferred_username === decodeURIComponent(m[1]));
+  let groups;
+  try {
+    groups = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    groups = undefined;
+  }
+  const ok = user && Array.isArray(groups) && groups.every((g) => typeof g === 'string');
+  if (ok) user.groups = groups;
+  res.writeHead(ok ? 204 : 400).end();
+  return true;
+}
+
+const callback = provider.callback();
+const server = http.createServer(async (req, res) => {
+  if (!(await testHook(req, res))) callback(req, res);
+});
 server.on('error', (err) => fail(`cannot listen on 127.0.0.1:${port}: ${err.message}`));
 server.listen(port, '127.0.0.1', () => {
   console.log(`local OpenID provider listening on ${issuer}`);
