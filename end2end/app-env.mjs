@@ -28,6 +28,9 @@ export function emulatedProvidersEnv(labelSuffix = "") {
     GITHUB_URL: gh,
     GITHUB_API_URL: `${gh}/api/v3`,
     GITHUB_LABEL: `GitHub${labelSuffix}`,
+    // The demo shows every team and Entra group (each needs an extra scope, so neither is read
+    // unless configured).
+    GITHUB_GROUPS: "*",
     GOOGLE_CLIENT_ID: "porte-google",
     GOOGLE_CLIENT_SECRET: secret("google"),
     GOOGLE_ISSUER: google,
@@ -38,6 +41,7 @@ export function emulatedProvidersEnv(labelSuffix = "") {
     AZURE_AUTHORITY: azure,
     AZURE_GRAPH_URL: `${azure}/graph`,
     AZURE_LABEL: `Microsoft${labelSuffix}`,
+    AZURE_GROUPS: "*",
     AUTH0_DOMAIN: auth0,
     AUTH0_CLIENT_ID: "porte-auth0",
     AUTH0_CLIENT_SECRET: secret("auth0"),

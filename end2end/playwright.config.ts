@@ -77,8 +77,9 @@ export default defineConfig({
     {
       command: "node provider/server.mjs",
       cwd: here,
-      // Access tokens live 5 s, so refresh (and its races) happen many times per test.
-      env: { OIDC_ACCESS_TOKEN_TTL: "5" },
+      // Access tokens live 5 s, so refresh (and its races) happen many times per test; the test
+      // hook lets a test change a user's groups (trust.spec.ts).
+      env: { OIDC_ACCESS_TOKEN_TTL: "5", OIDC_TEST_HOOKS: "1" },
       url: `${providerUrl}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: "pipe",

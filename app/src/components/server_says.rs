@@ -50,17 +50,30 @@ pub async fn admin_report() -> Result<String, porte::Error> {
     ))
 }
 
+/// Whether the provider's access token is fresh. A function that calls the provider needs it
+/// to be and says so with `access_token()?`: `token_expired` otherwise, which SessionClient
+/// answers by refreshing and calling again when the sign-in has a refresh token. The session
+/// itself (who is signed in) does not depend on it.
+#[server(client = porte::SessionClient, endpoint = "provider_token")]
+pub async fn provider_token() -> Result<String, porte::Error> {
+    let session = porte::require_session().await?;
+    session.access_token()?;
+    Ok(format!("The {} token is fresh.", session.provider().label))
+}
+
 /// Buttons that call the protected functions, and what came back.
 #[component]
 pub fn ServerSays() -> impl IntoView {
     let who = Action::new(|_: &()| whoami());
     let report = Action::new(|_: &()| admin_report());
+    let token = Action::new(|_: &()| provider_token());
     view! {
         <section class="card" aria-labelledby="server-title">
             <h2 id="server-title">"Ask the server"</h2>
             <div class="actions">
                 <button type="button" on:click=move |_| { who.dispatch(()); }>"Who am I?"</button>
                 <button type="button" on:click=move |_| { report.dispatch(()); }>"Admin report"</button>
+                <button type="button" on:click=move |_| { token.dispatch(()); }>"Provider token"</button>
             </div>
             {move || who.value().get().map(|r| match r {
                 Ok(w) => view! {
@@ -71,6 +84,10 @@ pub fn ServerSays() -> impl IntoView {
             {move || report.value().get().map(|r| match r {
                 Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_any(),
                 Err(e) => view! { <p class="error-description" data-field="admin-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+            {move || token.value().get().map(|r| match r {
+                Ok(text) => view! { <p data-field="provider-token">{text}</p> }.into_any(),
+                Err(e) => view! { <p class="error-description" data-field="provider-token-error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </section>
     }

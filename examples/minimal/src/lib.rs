@@ -11,15 +11,11 @@ pub async fn my_profile() -> Result<String, ServerFnError> {
         .user()
         .and_then(|u| u.email.clone())
         .unwrap_or_default();
+    let groups: Vec<&str> = session.groups().iter().map(|g| g.name()).collect();
     Ok(format!(
         "{} <{email}>, groups: {}",
         session.user_id(),
-        session
-            .groups()
-            .iter()
-            .map(|g| g.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+        groups.join(", ")
     ))
 }
 

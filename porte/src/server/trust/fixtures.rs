@@ -125,6 +125,14 @@ impl Browser {
     }
 }
 
+/// Whether `porte` accepts the browser's first session, or the code it refuses it with.
+pub async fn opens(porte: &Porte, browser: &Browser) -> Result<(), crate::ErrorCode> {
+    crate::server::current::session_from_parts(porte, &browser.call(), None)
+        .await
+        .map(|_| ())
+        .map_err(|r| r.error.error)
+}
+
 /// A revocation store that can be taken down and brought back.
 #[derive(Default)]
 pub struct Flaky {

@@ -2,21 +2,13 @@
 //! the switch) opens every session and every login in flight; an instance that meets a key it
 //! does not know yet answers a retryable 503 instead of signing the user out for good.
 
-use super::fixtures::{porte, session, Browser};
-use crate::server::current::session_from_parts;
+use super::fixtures::{opens, porte, session, Browser};
 use crate::server::flow_cookie::PendingLogin;
 use crate::server::redirect::RedirectQuery;
 use crate::{Error, ErrorCode, ProviderId};
 
 const OLD: &str = "the-old-key-0123456789abcdef0123456789";
 const NEW: &str = "the-new-key-0123456789abcdef0123456789";
-
-async fn opens(porte: &crate::Porte, browser: &Browser) -> Result<(), ErrorCode> {
-    session_from_parts(porte, &browser.call(), None)
-        .await
-        .map(|_| ())
-        .map_err(|r| r.error.error)
-}
 
 #[tokio::test]
 async fn a_two_phase_rotation_opens_every_session_and_a_skipped_phase_is_retryable() {

@@ -2,18 +2,10 @@
 //! browser is told (with a receipt to present again), nothing claims the session ended
 //! everywhere, and once the store is back the receipt makes the end stick on every instance.
 
-use super::fixtures::{porte_with, session, Browser, Flaky};
-use crate::server::current::session_from_parts;
+use super::fixtures::{opens, porte_with, session, Browser, Flaky};
 use crate::server::AuthError;
 use crate::{Error, ErrorCode};
 use std::sync::Arc;
-
-async fn opens(porte: &crate::Porte, browser: &Browser) -> Result<(), ErrorCode> {
-    session_from_parts(porte, &browser.call(), None)
-        .await
-        .map(|_| ())
-        .map_err(|r| r.error.error)
-}
 
 #[tokio::test]
 async fn a_logout_the_store_cannot_record_is_reported_and_retried_never_claimed() {
