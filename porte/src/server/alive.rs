@@ -5,8 +5,7 @@
 
 use super::binding::BrowserBinding;
 use super::error::AuthError;
-use super::flow_cookie::unix_now;
-use super::lifetime::Lifetime;
+use super::lifetime::{now, Lifetime};
 use super::session::{SealError, SessionData, SESSION_BUDGET};
 use super::Porte;
 use crate::SealedToken;
@@ -63,6 +62,7 @@ impl Porte {
         let groups = data.user.as_ref().map_or(0, |u| u.groups.len());
         let e = AuthError::SessionTooLarge {
             len: sealed.as_str().len(),
+            budget: SESSION_BUDGET,
             groups,
         };
         tracing::warn!(provider = %data.provider, error = %e, "session not sealed");
@@ -100,9 +100,4 @@ impl Porte {
     pub(crate) fn times(&self, data: &SessionData) -> crate::SessionTimes {
         crate::SessionTimes::from(&data.lifetime.under(self.0.config.lifetimes))
     }
-}
-
-/// Seconds since the Unix epoch (0 before it): the one clock of the server half.
-pub(crate) fn now() -> u64 {
-    unix_now().max(0) as u64
 }

@@ -5,9 +5,10 @@
 
 use super::binding::BrowserBinding;
 use super::error::AuthError;
+use super::lifetime::now;
 use super::refusal::{Refusal, Renewal};
 use super::session::SessionData;
-use super::{alive::now, api, Porte};
+use super::{api, Porte};
 use crate::{
     Error, ErrorCode, Group, ProviderId, ProviderInfo, SealedToken, TokenInfo, UserProfile,
 };

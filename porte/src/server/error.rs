@@ -74,10 +74,12 @@ pub enum AuthError {
     #[error("access token expired and the sign-in has no refresh token")]
     NoRefreshToken,
     /// Sealing would exceed the session budget.
-    #[error("session token of {len} bytes is over the budget ({groups} groups)")]
+    #[error("session token of {len} bytes is over the budget of {budget} ({groups} groups)")]
     SessionTooLarge {
         /// The sealed length.
         len: usize,
+        /// The most Porte seals.
+        budget: usize,
         /// How many groups the user has in it.
         groups: usize,
     },
@@ -147,7 +149,7 @@ impl From<AuthError> for Error {
             AuthError::UnknownKey => ("session_key_unknown", "This server cannot open your session yet (its keys are being changed). Try again in a moment.".into()),
             AuthError::TokenExpired => ("token_expired", "The access token expired; it is being refreshed.".into()),
             AuthError::NoRefreshToken => ("token_expired", "The provider's access token expired and this sign-in cannot refresh it (no refresh token). Sign in again to call the provider.".into()),
-            AuthError::SessionTooLarge { len, groups } => ("session_too_large", format!("This sign-in is too large to keep ({len} bytes, at most {}; {groups} groups). The app should keep only the groups it checks (ProviderSpec::with_groups, or <PROVIDER>_GROUPS).", super::session::SESSION_BUDGET)),
+            AuthError::SessionTooLarge { len, budget, groups } => ("session_too_large", format!("This sign-in is too large to keep ({len} bytes, at most {budget}; {groups} groups). The app should keep only the groups it checks (ProviderSpec::with_groups, or <PROVIDER>_GROUPS).")),
             AuthError::GroupsUnavailable(why) => ("forbidden", why),
             AuthError::LogoutIncomplete(_) => ("logout_incomplete", "You are signed out in this browser, but the app's other servers could not be told yet. Porte keeps trying; until then, a copy of this session taken before may still work there.".into()),
             AuthError::SessionExpired(super::lifetime::Expiry::Absolute) => ("session_expired", "Your session reached its maximum age. Sign in again.".into()),

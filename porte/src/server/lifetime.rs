@@ -17,6 +17,11 @@ pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Idle lifetime by default: 7 days without any use (no open tab refreshing it, no call).
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// Seconds since the Unix epoch (0 before it).
+pub(crate) fn now() -> u64 {
+    super::flow_cookie::unix_now().max(0) as u64
+}
+
 /// The configured lifetimes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Policy {

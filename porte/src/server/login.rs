@@ -277,7 +277,7 @@ impl Provider {
         let all = fetch_groups(http, &self.spec, &access, &user.fields, claims).await?;
         user.groups = self.spec.read_groups.filter(all);
         data.user = Some(user);
-        data.groups_read_at = Some(super::alive::now());
+        data.groups_read_at = Some(super::lifetime::now());
         Ok(data)
     }
 

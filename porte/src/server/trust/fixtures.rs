@@ -59,7 +59,7 @@ pub fn session(porte: &Porte, provider: &str, groups: &[&str]) -> SessionData {
     let id = ProviderId::parse(provider).unwrap();
     let mut user = UserProfile::new(id.clone(), "user-1");
     user.groups = groups.iter().map(|g| Group::new(*g, None)).collect();
-    let now = crate::server::alive::now();
+    let now = crate::server::lifetime::now();
     SessionData {
         provider: id,
         token: TokenSet {

@@ -2,8 +2,8 @@
 //! keeps, and to groups read recently; and a user in a thousand groups gets a clear answer.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::alive::now;
 use crate::server::current::session_from_parts;
+use crate::server::lifetime::now;
 use crate::server::providers::GroupSelection;
 use crate::server::session::SESSION_BUDGET;
 use crate::{Error, ErrorCode, Group, ProviderId};

@@ -3,8 +3,8 @@
 //! cut-off ends every session signed in before it.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::alive::now;
 use crate::server::current::session_from_parts;
+use crate::server::lifetime::now;
 use crate::ErrorCode;
 
 #[tokio::test]
