@@ -185,29 +185,63 @@ pub fn become_leader(on_leader: impl FnOnce() + 'static) {
     }
 }
 
-/// The fallback: the leader says so every second on its own channel; a tab that hears nothing
-/// for three seconds takes the lead.
+/// The fallback: the leader says so every second on its own channel. A tab that hears no leader
+/// for three seconds claims the lead and takes it one second later unless it heard a leader or
+/// another claim meanwhile (two claims at once: the lower random number wins). Two tabs opened
+/// together never both lead: both would refresh with the same rotating refresh token, and the
+/// provider would end the grant.
 fn heartbeat_leader(on_leader: impl FnOnce() + 'static) {
+    let me = js_sys::Math::random();
     let heard = Rc::new(Cell::new(now_ms()));
+    let claimed = Rc::new(Cell::new(None::<f64>));
     let leading = Rc::new(Cell::new(false));
     let channel = BroadcastChannel::new(&format!("{SYNC_CHANNEL}-leader")).ok();
     if let Some(c) = &channel {
-        let heard = heard.clone();
-        let cb = Closure::<dyn FnMut(MessageEvent)>::new(move |_| heard.set(now_ms()));
+        let (heard, claimed, leading, reply) =
+            (heard.clone(), claimed.clone(), leading.clone(), c.clone());
+        let cb = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let text = e.data().as_string().unwrap_or_default();
+            let rival = text
+                .strip_prefix("claim:")
+                .and_then(|n| n.parse::<f64>().ok());
+            match rival {
+                // A claim while this tab leads: say so at once, the claimer backs off.
+                Some(_) if leading.get() => {
+                    let _ = reply.post_message(&JsValue::from_str("leader"));
+                }
+                // Two claims at once: the lower number leads.
+                Some(theirs) if claimed.get().is_some() && theirs > me => {}
+                // A leader, another tab's claim, or a lower rival claim: not this tab's turn.
+                _ => {
+                    heard.set(now_ms());
+                    claimed.set(None);
+                }
+            }
+        });
         c.set_onmessage(Some(cb.as_ref().unchecked_ref()));
         cb.forget();
     }
+    let post = move |text: &str| {
+        if let Some(c) = &channel {
+            let _ = c.post_message(&JsValue::from_str(text));
+        }
+    };
     let mut on_leader = Some(on_leader);
     let tick = Closure::<dyn FnMut()>::new(move || {
+        let now = now_ms();
         if leading.get() {
-            if let Some(c) = &channel {
-                let _ = c.post_message(&JsValue::from_str("leader"));
+            post("leader");
+        } else if let Some(at) = claimed.get() {
+            if now - at >= 1000.0 {
+                leading.set(true);
+                post("leader");
+                if let Some(f) = on_leader.take() {
+                    f();
+                }
             }
-        } else if now_ms() - heard.get() > 3000.0 {
-            leading.set(true);
-            if let Some(f) = on_leader.take() {
-                f();
-            }
+        } else if now - heard.get() > 3000.0 {
+            claimed.set(Some(now));
+            post(&format!("claim:{me}"));
         }
     });
     if let Some(w) = web_sys::window() {

@@ -112,7 +112,10 @@ impl Auth {
         for (provider, sealed, remember) in stored {
             leptos::task::spawn_local(async move {
                 match restore_session(sealed).await {
-                    Ok(a) => self.adopt(a, remember, false),
+                    // A sibling tab may have sent a newer copy meanwhile (it refreshed while this
+                    // restore was on its way): the stored token's refresh token is spent then.
+                    Ok(a) if self.newer(&a) => self.adopt(a, remember, false),
+                    Ok(_) => {}
                     Err(e) => {
                         // A session that can never work again is forgotten; an outage (the
                         // session store, the network) keeps it for the next visit.
@@ -308,7 +311,7 @@ impl Auth {
             }
             SyncMessage::Sessions { list } => {
                 for s in list {
-                    if self.authorization(&s.authorization.provider.id).is_none() {
+                    if self.newer(&s.authorization) {
                         self.adopt(s.authorization, s.remember, false);
                     }
                 }
@@ -325,6 +328,14 @@ impl Auth {
                 }
             }
         }
+    }
+
+    /// Whether `a` is newer than this tab's session with its provider (or there is none): its
+    /// access token expires later, i.e. it was refreshed since. Keeping an older copy would present
+    /// a spent refresh token at the next refresh, which ends the grant.
+    fn newer(self, a: &Authorization) -> bool {
+        self.authorization(&a.provider.id)
+            .is_none_or(|mine| a.token.expires_at > mine.token.expires_at)
     }
 
     /// Takes `a`, sealed again by the server (new binding, later idle expiry), in every tab.
