@@ -97,9 +97,11 @@ impl Session {
         self.data.user.as_ref().map_or(&[], |u| &u.groups)
     }
 
-    /// Whether the groups read from the provider include the one with id `group`.
+    /// Whether the groups read from the provider include the one with id `group`, and were read
+    /// within the groups' maximum age: `false` for older ones (fail closed). To authorize, use
+    /// [`Session::require_group`], which reads stale groups again and says why it refuses.
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups().iter().any(|g| g.id == group)
+        self.groups_fresh() && self.groups().iter().any(|g| g.id == group)
     }
 
     /// This session if the user is in the group with id `group` at its provider, else
@@ -242,21 +244,17 @@ impl Session {
     /// Reads the groups from the provider again (with the access token), and renews the session
     /// with them.
     async fn read_groups_again(&mut self) -> Result<(), Refusal> {
-        let expired = |this: &Self| match this.fresh_token() {
-            Err(r)
-                if r.error.error == ErrorCode::TokenExpired
-                    && this.data.token.refresh_token.is_none() =>
-            {
-                this.refused(AuthError::GroupsUnavailable(
-                    "Your groups could not be checked again: this sign-in's access token expired \
-                     and cannot be refreshed. Sign in again."
-                        .into(),
-                ))
-            }
-            Err(r) => r,
-            Ok(_) => this.refused(AuthError::TokenExpired),
+        // The access token is stale: a refresh reads the groups again (the browser retries
+        // after it); without a refresh token nothing can.
+        let expired = |this: &Self| match this.data.token.refresh_token {
+            Some(_) => this.refused(AuthError::TokenExpired),
+            None => this.refused(AuthError::GroupsUnavailable(
+                "Your groups could not be checked again: this sign-in's access token expired \
+                 and cannot be refreshed. Sign in again."
+                    .into(),
+            )),
         };
-        if self.fresh_token().is_err() {
+        if self.data.token.expired(now()) {
             return Err(expired(self));
         }
         let provider = self.porte.provider(&self.data.provider)?;
