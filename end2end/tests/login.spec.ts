@@ -21,6 +21,21 @@ test("popup login through the provider's login and consent pages shows the user"
   expect(errors).toEqual([]);
 });
 
+test("a finished popup login leaves no timer behind, even where timer handles exceed 32 bits", async ({ page }) => {
+  // Playwright's clock hands out handles from 10^12: a handle cut to an i32 cleared nothing, and
+  // the window watch's poll fired after its closure was freed ("closure invoked … after being
+  // dropped").
+  await page.clock.install();
+  const errors = await openHome(page);
+  const popup = await clickLogin(page);
+  await signInAtProvider(popup);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
+  // Runs every timer due in the next 2 s and throws the first error one of them raises.
+  await page.clock.runFor(2_000);
+  expect(errors).toEqual([]);
+});
+
 test("logout signs out locally", async ({ page }) => {
   await openHome(page);
   const popup = await clickLogin(page);

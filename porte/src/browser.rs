@@ -14,7 +14,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Window};
 const POPUP_NAME: &str = "porte-login";
 const POPUP_SIZE: (i32, i32) = (520, 680);
 /// How often the opener checks whether the user closed the popup.
-const CLOSED_POLL_MS: i32 = 500;
+const CLOSED_POLL_MS: u32 = 500;
 
 /// The sign-in window.
 pub struct LoginWindow {
@@ -116,7 +116,7 @@ struct Watch {
     on_channel: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_window: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_tick: Option<Closure<dyn FnMut()>>,
-    interval: Option<i32>,
+    interval: Option<crate::browser_session::TimerHandle>,
     closed_ticks: u8,
     /// When the window was sent to the provider (ms since the epoch).
     navigated_at: f64,
@@ -219,12 +219,7 @@ pub fn await_completion(
         channel.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
     }
     let _ = win.add_event_listener_with_callback("message", on_window.as_ref().unchecked_ref());
-    w.interval = win
-        .set_interval_with_callback_and_timeout_and_arguments_0(
-            on_tick.as_ref().unchecked_ref(),
-            CLOSED_POLL_MS,
-        )
-        .ok();
+    w.interval = Some(crate::browser_session::repeat(CLOSED_POLL_MS, &on_tick));
     w.on_channel = Some(on_channel);
     w.on_window = Some(on_window);
     w.on_tick = Some(on_tick);
@@ -294,7 +289,7 @@ fn finish(watch: &Rc<RefCell<Watch>>, completion: Completion) {
     if let Some(win) = web_sys::window() {
         let w = watch.borrow();
         if let Some(id) = w.interval {
-            win.clear_interval_with_handle(id);
+            crate::browser_session::clear_repeat(id);
         }
         if let Some(cb) = &w.on_window {
             let _ = win.remove_event_listener_with_callback("message", cb.as_ref().unchecked_ref());

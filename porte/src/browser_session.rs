@@ -244,31 +244,46 @@ fn heartbeat_leader(on_leader: impl FnOnce() + 'static) {
             post(&format!("claim:{me}"));
         }
     });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            1000,
-        );
-    }
+    repeat(1000, &tick);
     tick.forget();
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // The page's timer functions with their handles kept as JS numbers: web-sys types them `i32`,
+    // but a page may hand out larger ones (Playwright's test clock starts at 10^12), and a
+    // truncated handle clears nothing: the timer would go on firing after its closure was freed.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn js_set_timeout(handler: &JsValue, ms: u32) -> f64;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn js_clear_timeout(handle: f64);
+    #[wasm_bindgen(js_name = setInterval)]
+    fn js_set_interval(handler: &JsValue, ms: u32) -> f64;
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn js_clear_interval(handle: f64);
+}
+
+/// A timer's handle, as the page gave it.
+pub type TimerHandle = f64;
+
 /// Runs `f` after `ms` milliseconds; returns a handle for [`clear_timer`].
-pub fn set_timer(ms: u32, f: impl FnOnce() + 'static) -> Option<i32> {
-    let cb = Closure::once_into_js(f);
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            cb.unchecked_ref(),
-            ms.min(i32::MAX as u32) as i32,
-        )
-        .ok()
+pub fn set_timer(ms: u32, f: impl FnOnce() + 'static) -> Option<TimerHandle> {
+    Some(js_set_timeout(&Closure::once_into_js(f), ms))
 }
 
 /// Cancels a timer.
-pub fn clear_timer(handle: i32) {
-    if let Some(w) = web_sys::window() {
-        w.clear_timeout_with_handle(handle);
-    }
+pub fn clear_timer(handle: TimerHandle) {
+    js_clear_timeout(handle);
+}
+
+/// Calls `tick` every `ms` milliseconds until [`clear_repeat`]; the closure must outlive that.
+pub fn repeat(ms: u32, tick: &Closure<dyn FnMut()>) -> TimerHandle {
+    js_set_interval(tick.as_ref(), ms)
+}
+
+/// Stops a [`repeat`].
+pub fn clear_repeat(handle: TimerHandle) {
+    js_clear_interval(handle);
 }
 
 /// Milliseconds since the Unix epoch.

@@ -30,13 +30,16 @@ pub fn post(_message: &str) {}
 /// Never leads outside the browser.
 pub fn become_leader(_on_leader: impl FnOnce() + 'static) {}
 
+/// A timer's handle (there are none outside the browser).
+pub type TimerHandle = f64;
+
 /// No timers outside the browser.
-pub fn set_timer(_ms: u32, _f: impl FnOnce() + 'static) -> Option<i32> {
+pub fn set_timer(_ms: u32, _f: impl FnOnce() + 'static) -> Option<TimerHandle> {
     None
 }
 
 /// Does nothing outside the browser.
-pub fn clear_timer(_handle: i32) {}
+pub fn clear_timer(_handle: TimerHandle) {}
 
 /// The server's clock, in milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {

@@ -6,7 +6,7 @@ use crate::auth::Auth;
 use crate::browser::{leave_notice, navigate_here};
 use crate::browser_session::{
     self as tabs, become_leader, clear_timer, forget_session, note_logout, pending_logouts,
-    set_timer, store_session, stored_sessions,
+    set_timer, store_session, stored_sessions, TimerHandle,
 };
 use crate::server_fns::{end_session, restore_session, LoggedOut};
 use crate::types::parse_json;
@@ -62,13 +62,13 @@ pub(crate) type Waiter = futures::channel::oneshot::Sender<Result<SealedToken, E
 #[derive(Default)]
 pub(crate) struct SyncState {
     pub(crate) leader: bool,
-    pub(crate) timers: HashMap<ProviderId, i32>,
+    pub(crate) timers: HashMap<ProviderId, TimerHandle>,
     pub(crate) refreshing: BTreeSet<ProviderId>,
     pub(crate) remembered: BTreeSet<ProviderId>,
     pub(crate) skew_secs: u64,
     pub(crate) waiters: HashMap<ProviderId, Vec<Waiter>>,
     /// Timers that end sessions at their expiry.
-    pub(crate) ends: HashMap<ProviderId, i32>,
+    pub(crate) ends: HashMap<ProviderId, TimerHandle>,
     /// Refreshes that failed in a row, per provider (for the back-off).
     pub(crate) failures: HashMap<ProviderId, u32>,
     /// Whether logouts not recorded yet will be presented again soon.
