@@ -2,11 +2,12 @@
 //! setting given to the builder wins; what it leaves unset comes from `PORTE_…` variables (when
 //! [`PorteBuilder::from_env`] was called), then from the default.
 
-use super::config::{app_secret, check_url, AppSecret, ClientSecret, ConfigError, Vars};
-use super::lifetime::{Policy, DEFAULT_IDLE, DEFAULT_MAX_AGE};
-use super::providers::{self, ProviderSpec};
-use super::revocation::RevocationStore;
-use super::Porte;
+use crate::server::config::{app_secret, check_url, ClientSecret, ConfigError, Vars};
+use crate::server::porte::Config;
+use crate::server::providers::{self, ProviderSpec};
+use crate::server::revocation::RevocationStore;
+use crate::server::session::lifetime::{Policy, DEFAULT_IDLE, DEFAULT_MAX_AGE};
+use crate::server::Porte;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -224,14 +225,14 @@ impl PorteBuilder {
         let store = match (store, &config.redis_url) {
             (Some(store), _) => store,
             (None, Some(url)) => Arc::new(
-                super::revocation::RedisStore::lazy(url.expose()).map_err(|e| {
+                crate::server::revocation::RedisStore::lazy(url.expose()).map_err(|e| {
                     ConfigError::Invalid {
                         name: REDIS_URL.into(),
                         reason: e.to_string(),
                     }
                 })?,
             ),
-            (None, None) => Arc::new(super::revocation::MemoryStore::new()),
+            (None, None) => Arc::new(crate::server::revocation::MemoryStore::new()),
         };
         Porte::new(config, store)
     }
@@ -368,79 +369,15 @@ impl PorteBuilder {
     }
 }
 
-/// A checked configuration.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    /// The app's public origin, e.g. `http://127.0.0.1:3000`.
-    pub origin: Url,
-    /// Seals new session tokens and cookies (none: a random key for this process).
-    pub secret: Option<AppSecret>,
-    /// Still open session tokens sealed before a key rotation.
-    pub previous_secrets: Vec<AppSecret>,
-    /// Opens what instances already rotated to it seal (the first phase of a rotation).
-    pub next_secret: Option<AppSecret>,
-    /// Configured providers.
-    pub providers: Vec<ProviderSpec>,
-    /// The longest an exchange with a provider may take.
-    pub provider_timeout: Duration,
-    /// Where Porte's endpoints live, e.g. `/api/oauth`.
-    pub base_path: String,
-    /// Where the app's server functions live, e.g. `/api`.
-    pub server_fn_prefix: String,
-    /// Where the browser lands after a login without the wasm or a provider logout.
-    pub home_path: String,
-    /// How long sessions live.
-    pub lifetimes: Policy,
-    /// How long groups read from the provider are trusted (seconds).
-    pub groups_max_age: u64,
-    /// Where the revocation store is, when it is Redis (may hold a password: never printed).
-    pub redis_url: Option<ClientSecret>,
-    /// `(older name used, its replacement)`, for a warning at start-up.
-    pub legacy_names: Vec<(&'static str, &'static str)>,
-}
-
+/// Test-only: a configuration read from the given variables alone.
+#[cfg(test)]
 impl Config {
-    /// The keys that open tokens and flows besides the current one: the next, then the
-    /// previous ones.
-    pub fn other_secrets(&self) -> Vec<AppSecret> {
-        self.next_secret
-            .iter()
-            .chain(&self.previous_secrets)
-            .cloned()
-            .collect()
-    }
-
     /// Reads only the given variables (tests).
     #[cfg(test)]
     pub(crate) fn from_vars(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
         PorteBuilder::default().from_vars(vars).into_config()
-    }
-
-    /// `<origin><base>/redirect`, registered with every provider.
-    pub fn redirect_uri(&self) -> String {
-        format!("{}{}", self.origin_text(), self.path("redirect"))
-    }
-
-    /// `<origin><base>/logged-out`, registered with providers that have RP-initiated logout.
-    pub fn post_logout_uri(&self) -> String {
-        format!("{}{}", self.origin_text(), self.path("logged-out"))
-    }
-
-    /// `<base>/<name>`.
-    pub fn path(&self, name: &str) -> String {
-        format!("{}/{name}", self.base_path.trim_end_matches('/'))
-    }
-
-    /// `scheme://host[:port]`.
-    pub fn origin_text(&self) -> String {
-        self.origin.origin().ascii_serialization()
-    }
-
-    /// Whether cookies must be `Secure` (the app is served over https).
-    pub fn is_https(&self) -> bool {
-        self.origin.scheme() == "https"
     }
 }
 
@@ -494,5 +431,4 @@ fn parse_path(name: &str, raw: &str) -> Result<String, ConfigError> {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

@@ -91,7 +91,7 @@ pub enum AuthError {
     LogoutIncomplete(String),
     /// The session passed its absolute or idle lifetime.
     #[error("session expired ({0:?})")]
-    SessionExpired(super::lifetime::Expiry),
+    SessionExpired(crate::server::session::lifetime::Expiry),
     /// The session was ended (logout, a grant revoked at the provider).
     #[error("session ended")]
     SessionEnded,
@@ -152,9 +152,9 @@ impl From<AuthError> for Error {
             AuthError::SessionTooLarge { len, budget, groups } => ("session_too_large", format!("This sign-in is too large to keep ({len} bytes, at most {budget}; {groups} groups). The app should keep only the groups it checks (ProviderSpec::with_groups, or <PROVIDER>_GROUPS).")),
             AuthError::GroupsUnavailable(why) => ("forbidden", why),
             AuthError::LogoutIncomplete(_) => ("logout_incomplete", "You are signed out in this browser, but the app's other servers could not be told yet. Porte keeps trying; until then, a copy of this session taken before may still work there.".into()),
-            AuthError::SessionExpired(super::lifetime::Expiry::Absolute) => ("session_expired", "Your session reached its maximum age. Sign in again.".into()),
-            AuthError::SessionExpired(super::lifetime::Expiry::Idle) => ("session_expired", "Your session expired after a time without use. Sign in again.".into()),
-            AuthError::SessionExpired(super::lifetime::Expiry::CutOff) => ("session_ended", "Sessions signed in before a time set by the app's operator were ended. Sign in again.".into()),
+            AuthError::SessionExpired(crate::server::session::lifetime::Expiry::Absolute) => ("session_expired", "Your session reached its maximum age. Sign in again.".into()),
+            AuthError::SessionExpired(crate::server::session::lifetime::Expiry::Idle) => ("session_expired", "Your session expired after a time without use. Sign in again.".into()),
+            AuthError::SessionExpired(crate::server::session::lifetime::Expiry::CutOff) => ("session_ended", "Sessions signed in before a time set by the app's operator were ended. Sign in again.".into()),
             AuthError::SessionEnded => ("session_ended", "This session was ended (signed out). Sign in again.".into()),
             AuthError::StoreUnavailable(_) => ("session_store_unavailable", "Sessions cannot be checked right now. Try again in a moment.".into()),
             AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),

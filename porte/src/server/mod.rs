@@ -1,48 +1,34 @@
 //! The server half (feature `ssr`): configuration, providers, the login flows, the sealed
 //! session, and the Axum integration. Client secrets and keys never leave this module tree.
 
-mod alive;
-mod api;
-#[cfg(test)]
-mod bench_tests;
-mod binding;
 mod builder;
+mod clock;
 mod config;
-mod current;
-mod discovery;
 mod error;
-mod flow_cookie;
-mod flows;
-mod fn_context;
-#[cfg(test)]
-mod fuzz_tests;
-mod id_token;
-mod lifetime;
+mod http;
 mod login;
-mod logout;
-mod plain_start;
-mod profile;
-mod protect;
+mod oauth;
+mod porte;
 pub mod providers;
-mod redirect;
-mod refusal;
-mod return_path;
 mod revocation;
-mod router;
 mod secret;
 mod session;
-mod sessions;
-mod state;
-mod token;
+
+#[cfg(test)]
+mod bench;
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod trust;
 
 pub use builder::PorteBuilder;
 pub use config::{ClientSecret, ConfigError};
-pub use current::{optional_session, require_group, require_session, require_session_for, Session};
+pub use http::extract::{
+    optional_session, require_group, require_session, require_session_for, Session,
+};
+pub use http::router::PorteRouter;
+pub use porte::Porte;
 pub use revocation::{MemoryStore, RedisStore, RevocationStore, StoreError};
-pub use router::PorteRouter;
-pub use state::Porte;
 
 pub(crate) use error::AuthError;
-pub(crate) use fn_context::{answer, cookie_header, here, sent_sessions, set_cookie};
+pub(crate) use http::server_fn::{answer, cookie_header, here, sent_sessions, set_cookie};

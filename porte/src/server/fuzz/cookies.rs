@@ -2,9 +2,9 @@
 //! cookie, from a `Cookie` request header.
 
 use super::{apply, b64url, edit, json_with, run, text_with, Edit};
-use crate::server::binding::BrowserBinding;
-use crate::server::builder::Config;
-use crate::server::flow_cookie::{unix_now, FlowCookies, PendingLogin};
+use crate::server::login::flow_cookie::{unix_now, FlowCookies, PendingLogin};
+use crate::server::porte::Config;
+use crate::server::session::binding::BrowserBinding;
 use crate::server::Porte;
 use crate::ProviderId;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

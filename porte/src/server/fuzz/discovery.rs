@@ -2,8 +2,8 @@
 //! into a `DecodingKey`, and random tokens naming those keys checked against it.
 
 use super::{b64url, doc, json_leaf, json_with, object_with, run, text_with};
-use crate::server::discovery::{issuer_matches, Discovered, DiscoveryDocument};
-use crate::server::id_token::verify;
+use crate::server::oauth::discovery::{issuer_matches, Discovered, DiscoveryDocument};
+use crate::server::oauth::id_token::verify;
 use crate::server::providers::IssuerRule;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;

@@ -3,8 +3,8 @@
 //! Also `check_issuer` for every issuer rule.
 
 use super::{b64url, json_leaf, object_with, run, text_with};
-use crate::server::discovery::{Discovered, DiscoveryDocument};
-use crate::server::id_token::{check_issuer, verify, LEEWAY_SECS};
+use crate::server::oauth::discovery::{Discovered, DiscoveryDocument};
+use crate::server::oauth::id_token::{check_issuer, verify, LEEWAY_SECS};
 use crate::server::providers::IssuerRule;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;

@@ -3,9 +3,9 @@
 //! custom group items, claim groups, and the `Link` header of paged listings.
 
 use super::{doc, json_leaf, json_with, object_with, run, text_with, Doc};
-use crate::server::api::next_link;
 use crate::server::config::Vars;
-use crate::server::profile::fetch_groups;
+use crate::server::oauth::api::next_link;
+use crate::server::oauth::profile::fetch_groups;
 use crate::server::providers::{self, github, Groups, ProfileInput, ProviderSpec};
 
 use proptest::prelude::*;

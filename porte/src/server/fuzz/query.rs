@@ -2,10 +2,10 @@
 //! the return path a same-tab login lands on after the callback.
 
 use super::{run, text_with};
-use crate::server::discovery::{Discovered, DiscoveryDocument};
-use crate::server::login::check_response_issuer;
-use crate::server::redirect::RedirectQuery;
-use crate::server::return_path::safe_return_path;
+use crate::server::login::provider::check_response_issuer;
+use crate::server::login::redirect_query::RedirectQuery;
+use crate::server::login::return_path::safe_return_path;
+use crate::server::oauth::discovery::{Discovered, DiscoveryDocument};
 use crate::server::AuthError;
 use proptest::prelude::*;
 use std::collections::HashMap;

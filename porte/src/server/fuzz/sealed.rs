@@ -1,10 +1,10 @@
 //! The sealed session token (`p1.<kid>.<base64url>`): `Sealer::open_bytes` and `Sealer::open`.
 
 use super::{apply, b64url, edit, json_leaf, json_with, object_with, run, Edit};
-use crate::server::binding::BrowserBinding;
-use crate::server::builder::Config;
 use crate::server::config::AppSecret;
-use crate::server::session::{SealError, Sealer, MAX_SEALED_LEN};
+use crate::server::porte::Config;
+use crate::server::session::binding::BrowserBinding;
+use crate::server::session::seal::{SealError, Sealer, MAX_SEALED_LEN};
 use crate::SealedToken;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -47,7 +47,7 @@ pub use google::google;
 pub use linkedin::linkedin;
 pub use openid::openid;
 
-use super::config::{ClientSecret, ConfigError, Vars};
+use crate::server::config::{ClientSecret, ConfigError, Vars};
 use crate::{Group, ProviderId};
 use serde_json::{Map, Value};
 
@@ -258,7 +258,7 @@ pub(crate) fn provider_id(id: &str) -> Result<ProviderId, ConfigError> {
 
 /// An http(s) URL given in code, without a trailing `/`.
 pub(crate) fn code_url(what: &str, raw: &str) -> Result<String, ConfigError> {
-    super::config::check_url(what, raw).map(|_| raw.trim_end_matches('/').to_owned())
+    crate::server::config::check_url(what, raw).map(|_| raw.trim_end_matches('/').to_owned())
 }
 
 /// Discovered or explicit endpoints.

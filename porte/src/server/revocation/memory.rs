@@ -6,7 +6,8 @@ use std::sync::{PoisonError, RwLock};
 
 use futures::future::{self, BoxFuture, FutureExt};
 
-use super::{unix_now, RevocationStore, StoreError};
+use super::{RevocationStore, StoreError};
+use crate::server::clock::now as unix_now;
 
 /// The map is swept of expired entries when it reaches this size at the least.
 const MIN_SWEEP_AT: usize = 1024;

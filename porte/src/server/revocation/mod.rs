@@ -83,10 +83,3 @@ pub enum StoreError {
     )]
     InvalidUrl(String),
 }
-
-/// The current Unix time in seconds (0 for a clock before 1970).
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}

@@ -12,7 +12,8 @@ use redis::{ErrorKind, RedisError, RedisResult};
 use url::Url;
 
 use super::redact::RedactedUrl;
-use super::{unix_now, RevocationStore, StoreError};
+use super::{RevocationStore, StoreError};
+use crate::server::clock::now as unix_now;
 
 /// The default bound on each call (connecting included).
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);

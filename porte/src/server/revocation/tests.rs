@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{unix_now, MemoryStore, RedisStore, RevocationStore, StoreError};
+use super::{MemoryStore, RedisStore, RevocationStore, StoreError};
+use crate::server::clock::now as unix_now;
 
 mod redis_server;
 use redis_server::{RedisServer, PASSWORD};

@@ -2,9 +2,9 @@
 //! the request parts that carry them, a revocation store that can be taken down, and a
 //! provider's token endpoint that answers what a test tells it to.
 
-use crate::server::binding::BrowserBinding;
-use crate::server::session::SessionData;
-use crate::server::token::TokenSet;
+use crate::server::oauth::token::TokenSet;
+use crate::server::session::binding::BrowserBinding;
+use crate::server::session::seal::SessionData;
 use crate::server::{MemoryStore, Porte, RevocationStore, StoreError};
 use crate::{AccessToken, Group, ProviderId, SealedToken, UserProfile};
 use axum::http::{header, request::Parts, Request};
@@ -59,7 +59,7 @@ pub fn session(porte: &Porte, provider: &str, groups: &[&str]) -> SessionData {
     let id = ProviderId::parse(provider).unwrap();
     let mut user = UserProfile::new(id.clone(), "user-1");
     user.groups = groups.iter().map(|g| Group::new(*g, None)).collect();
-    let now = crate::server::lifetime::now();
+    let now = crate::server::clock::now();
     SessionData {
         provider: id,
         token: TokenSet {
@@ -127,7 +127,7 @@ impl Browser {
 
 /// Whether `porte` accepts the browser's first session, or the code it refuses it with.
 pub async fn opens(porte: &Porte, browser: &Browser) -> Result<(), crate::ErrorCode> {
-    crate::server::current::session_from_parts(porte, &browser.call(), None)
+    crate::server::http::extract::session_from_parts(porte, &browser.call(), None)
         .await
         .map(|_| ())
         .map_err(|r| r.error.error)

@@ -4,8 +4,8 @@
 //! cannot set at all.
 
 use super::fixtures::{porte, Browser};
-use crate::server::flow_cookie::PendingLogin;
-use crate::server::redirect::RedirectQuery;
+use crate::server::login::flow_cookie::PendingLogin;
+use crate::server::login::redirect_query::RedirectQuery;
 use crate::{Error, ErrorCode, LoginRequest, ProviderId};
 
 fn query(state: &str) -> RedirectQuery {

@@ -2,10 +2,10 @@
 //! keeps, and to groups read recently; and a user in a thousand groups gets a clear answer.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::current::session_from_parts;
-use crate::server::lifetime::now;
+use crate::server::clock::now;
+use crate::server::http::extract::session_from_parts;
 use crate::server::providers::GroupSelection;
-use crate::server::session::SESSION_BUDGET;
+use crate::server::session::seal::SESSION_BUDGET;
 use crate::{Error, ErrorCode, Group, ProviderId};
 
 fn id(p: &str) -> ProviderId {
@@ -73,7 +73,7 @@ async fn stale_groups_are_never_trusted() {
     let porte = porte(&[("PORTE_GROUPS_MAX_AGE_SECS", "60")]);
     let mut data = session(&porte, "corp", &["admins"]);
     data.groups_read_at = Some(now() - 61);
-    let holding = |data: &crate::server::session::SessionData| {
+    let holding = |data: &crate::server::session::seal::SessionData| {
         let mut b = Browser::new();
         b.hold(&porte, data);
         b

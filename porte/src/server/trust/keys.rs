@@ -3,8 +3,8 @@
 //! does not know yet answers a retryable 503 instead of signing the user out for good.
 
 use super::fixtures::{opens, porte, session, Browser};
-use crate::server::flow_cookie::PendingLogin;
-use crate::server::redirect::RedirectQuery;
+use crate::server::login::flow_cookie::PendingLogin;
+use crate::server::login::redirect_query::RedirectQuery;
 use crate::{Error, ErrorCode, ProviderId};
 
 const OLD: &str = "the-old-key-0123456789abcdef0123456789";

@@ -3,8 +3,8 @@
 //! cut-off ends every session signed in before it.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::current::session_from_parts;
-use crate::server::lifetime::now;
+use crate::server::clock::now;
+use crate::server::http::extract::session_from_parts;
 use crate::ErrorCode;
 
 #[tokio::test]

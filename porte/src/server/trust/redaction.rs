@@ -3,8 +3,8 @@
 //! one, and the internal ones that do, formatted with secrets in every field.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::current::session_from_parts;
-use crate::server::flow_cookie::PendingLogin;
+use crate::server::http::extract::session_from_parts;
+use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::secret::Secret;
 use crate::{
     AccessToken, Authorization, ErrorCode, LoginEvent, LogoutEvent, ProviderId, SealedToken,

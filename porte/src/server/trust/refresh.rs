@@ -3,8 +3,8 @@
 //! this grant ends a session; the app's own credentials refused is the operator's problem.
 
 use super::fixtures::{porte, session, token_endpoint, Browser};
-use crate::server::current::session_from_parts;
-use crate::server::lifetime::now;
+use crate::server::clock::now;
+use crate::server::http::extract::session_from_parts;
 use crate::{Error, ErrorCode};
 
 #[tokio::test]

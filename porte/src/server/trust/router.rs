@@ -3,7 +3,7 @@
 //! refusal names its code once, and a large error body passes through whole.
 
 use super::fixtures::{porte, session, Browser};
-use crate::server::lifetime::now;
+use crate::server::clock::now;
 use crate::{PorteRouter, Session};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -1,0 +1,58 @@
+//! `GET /api/oauth/redirect`: where providers send the browser back. Completes the flow and
+//! answers with a small page that hands the result to the page that opened the login.
+
+use crate::server::http::completion::completion_response;
+use crate::server::login::redirect_query::RedirectQuery;
+use crate::server::porte::Config;
+use crate::server::Porte;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+/// `GET <base>/redirect`: completes the flow and answers with the completion page.
+pub(crate) async fn oauth_redirect(
+    porte: &Porte,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Response {
+    let query = RedirectQuery::parse(raw.unwrap_or(""));
+    let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let finished = porte.complete_login(&query, cookie_header).await;
+    completion_response(finished, &porte.0.config)
+}
+
+/// `GET <base>/logged-out`: where providers return after RP-initiated logout. The `state`
+/// must match the cookie set when the logout started; then the user is sent home.
+pub(crate) fn logged_out(config: &Config, headers: &HeaderMap, raw: Option<&str>) -> Response {
+    let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let state = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned());
+    let ok = Porte::logout_state_matches(cookie_header, state.as_deref());
+    let mut clear = cookie::Cookie::new(crate::server::session::lifecycle::LOGOUT_STATE_COOKIE, "");
+    clear.set_path(config.base_path.clone());
+    clear.make_removal();
+    let home = config.home_path.clone();
+    let mut response = if ok {
+        axum::response::Redirect::to(&home).into_response()
+    } else {
+        tracing::warn!("logout return without a matching state");
+        let page = view! {
+            <main class="card completion">
+                <h1>"Signed out here"</h1>
+                <p>"The provider's sign-out could not be confirmed (it did not come from this browser's logout)."</p>
+                <p><a href=home>"Back to the app"</a></p>
+            </main>
+        }
+        .to_html();
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            axum::response::Html(page),
+        )
+            .into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&clear.encoded().to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
