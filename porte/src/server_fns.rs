@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[server(prefix = "/api/porte", endpoint = "list_providers")]
 pub(crate) async fn list_providers() -> Result<Providers, Error> {
     let (porte, _) = crate::server::here()?;
-    Ok(porte.providers_for_page())
+    Ok(crate::server::providers_for_page(&porte))
 }
 
 /// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
@@ -19,10 +19,12 @@ pub(crate) async fn list_providers() -> Result<Providers, Error> {
 pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
     let (porte, parts) = crate::server::here()?;
     let cookies = crate::server::cookie_header(&parts);
-    let started = porte.start_login(&request, cookies).await.map_err(|e| {
-        tracing::warn!(error = %e, "login could not start");
-        crate::server::answer(e)
-    })?;
+    let started = crate::server::start_login(&porte, &request, cookies)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "login could not start");
+            crate::server::answer(e)
+        })?;
     for cookie in &started.cookies {
         crate::server::set_cookie(cookie);
     }
@@ -34,8 +36,7 @@ pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Err
 #[server(prefix = "/api/porte", endpoint = "restore_session", input = leptos::server_fn::codec::Json)]
 pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization, Error> {
     let (porte, parts) = crate::server::here()?;
-    porte
-        .restore(&sealed, crate::server::cookie_header(&parts))
+    crate::server::restore(&porte, &sealed, crate::server::cookie_header(&parts))
         .await
         .map_err(crate::server::answer)
 }
@@ -44,8 +45,7 @@ pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization
 #[server(prefix = "/api/porte", endpoint = "refresh_session", input = leptos::server_fn::codec::Json)]
 pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization, Error> {
     let (porte, parts) = crate::server::here()?;
-    porte
-        .refresh(&sealed, crate::server::cookie_header(&parts))
+    crate::server::refresh(&porte, &sealed, crate::server::cookie_header(&parts))
         .await
         .map_err(crate::server::answer)
 }
@@ -72,8 +72,7 @@ pub(crate) async fn end_session(
 ) -> Result<LoggedOut, Error> {
     let (porte, parts) = crate::server::here()?;
     let cookies = crate::server::cookie_header(&parts);
-    let out = porte
-        .logout(&sealed, cookies, provider_logout)
+    let out = crate::server::logout(&porte, &sealed, cookies, provider_logout)
         .await
         .map_err(crate::server::answer)?;
     if let Some(c) = &out.state_cookie {
@@ -82,9 +81,8 @@ pub(crate) async fn end_session(
     let mut resealed = Vec::new();
     if out.rebind {
         let others = crate::server::sent_sessions(&parts);
-        let (binding, kept) = porte
-            .rebind(cookies, others)
-            .map_err(crate::server::answer)?;
+        let (binding, kept) =
+            crate::server::rebind(&porte, cookies, others).map_err(crate::server::answer)?;
         crate::server::set_cookie(&binding);
         resealed = kept;
     }

@@ -26,16 +26,16 @@ use url::Url;
 /// # Ok::<(), porte::ConfigError>(())
 /// ```
 #[derive(Clone)]
-pub struct Porte(pub(crate) Arc<Inner>);
+pub struct Porte(Arc<Inner>);
 
-pub(crate) struct Inner {
-    pub(crate) config: Config,
-    pub(crate) providers: Vec<Provider>,
-    pub(crate) cookies: FlowCookies,
-    pub(crate) sealer: Sealer,
-    pub(crate) http: reqwest::Client,
+struct Inner {
+    config: Config,
+    providers: Vec<Provider>,
+    cookies: FlowCookies,
+    sealer: Sealer,
+    http: reqwest::Client,
     /// Ended sessions, until they would have expired.
-    pub(crate) revoked: Arc<dyn RevocationStore>,
+    revoked: Arc<dyn RevocationStore>,
 }
 
 impl std::fmt::Debug for Porte {
@@ -98,6 +98,31 @@ impl Porte {
             http,
             revoked,
         })))
+    }
+
+    /// The checked configuration.
+    pub(crate) fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// Seals and opens flow cookies.
+    pub(crate) fn cookies(&self) -> &FlowCookies {
+        &self.0.cookies
+    }
+
+    /// Seals and opens session tokens.
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.0.sealer
+    }
+
+    /// The client every request to a provider goes through (no redirects, bounded times).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.0.http
+    }
+
+    /// Ended sessions, until they would have expired.
+    pub(crate) fn store(&self) -> &dyn RevocationStore {
+        self.0.revoked.as_ref()
     }
 
     /// The id and times of a session signed in now.

@@ -5,7 +5,7 @@ use super::{apply, b64url, edit, json_with, run, text_with, Edit};
 use crate::server::login::flow_cookie::{unix_now, FlowCookies, PendingLogin};
 use crate::server::porte::Config;
 use crate::server::session::binding::BrowserBinding;
-use crate::server::Porte;
+use crate::server::session::lifecycle;
 use crate::ProviderId;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -304,7 +304,7 @@ fn fuzz_binding_cookie() {
         }
         // The logout state cookie is read from the same header.
         let state = header.split('=').nth(1).unwrap_or_default();
-        if Porte::logout_state_matches(Some(&header), Some(state)) {
+        if lifecycle::logout_state_matches(Some(&header), Some(state)) {
             prop_assert!(!state.is_empty() && header.contains("porte_logout"));
         }
         Ok(())

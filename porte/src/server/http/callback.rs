@@ -2,8 +2,10 @@
 //! answers with a small page that hands the result to the page that opened the login.
 
 use crate::server::http::completion::completion_response;
+use crate::server::login::flow;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::porte::Config;
+use crate::server::session::lifecycle;
 use crate::server::Porte;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -17,8 +19,8 @@ pub(crate) async fn oauth_redirect(
 ) -> Response {
     let query = RedirectQuery::parse(raw.unwrap_or(""));
     let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
-    let finished = porte.complete_login(&query, cookie_header).await;
-    completion_response(finished, &porte.0.config)
+    let finished = flow::complete_login(porte, &query, cookie_header).await;
+    completion_response(finished, porte.config())
 }
 
 /// `GET <base>/logged-out`: where providers return after RP-initiated logout. The `state`
@@ -28,8 +30,8 @@ pub(crate) fn logged_out(config: &Config, headers: &HeaderMap, raw: Option<&str>
     let state = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .find(|(k, _)| k == "state")
         .map(|(_, v)| v.into_owned());
-    let ok = Porte::logout_state_matches(cookie_header, state.as_deref());
-    let mut clear = cookie::Cookie::new(crate::server::session::lifecycle::LOGOUT_STATE_COOKIE, "");
+    let ok = lifecycle::logout_state_matches(cookie_header, state.as_deref());
+    let mut clear = cookie::Cookie::new(lifecycle::LOGOUT_STATE_COOKIE, "");
     clear.set_path(config.base_path.clone());
     clear.make_removal();
     let home = config.home_path.clone();

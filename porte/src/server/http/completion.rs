@@ -1,11 +1,12 @@
 //! The completion page: what the browser sees when a login ends (in the popup, or the tab that
 //! went to the provider), with the static script and stylesheet it loads.
 
-use crate::server::login::flow::Finished;
+use crate::server::login::flow;
 use crate::server::porte::Config;
 use crate::LOGIN_CHANNEL;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use flow::Finished;
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;

@@ -7,6 +7,8 @@ use crate::server::clock::now;
 use crate::server::error::AuthError;
 use crate::server::http::refusal::{Refusal, Renewal};
 use crate::server::session::binding::BrowserBinding;
+use crate::server::session::check;
+use crate::server::session::lifecycle;
 use crate::server::session::seal::SessionData;
 use crate::server::{oauth::api, Porte};
 use crate::{
@@ -157,7 +159,7 @@ impl Session {
 
     /// When the session ends: its sign-in time and its absolute and idle expiries.
     pub fn times(&self) -> crate::SessionTimes {
-        self.porte.times(&self.data)
+        check::times(&self.porte, &self.data)
     }
 
     /// The session token this request carried.
@@ -182,7 +184,7 @@ impl Session {
         }
         let url = format!("{base}/{}", path.trim_start_matches('/'));
         let call = async {
-            match api::get_json(&self.porte.0.http, &url, token).await {
+            match api::get_json(self.porte.http(), &url, token).await {
                 Ok((body, _)) => Ok(body),
                 Err(api::ApiError::Unauthorized { .. }) => Err(AuthError::TokenExpired),
                 Err(e) => Err(AuthError::Api(e.to_string())),
@@ -235,7 +237,7 @@ impl Session {
 
     /// Whether the groups were read recently enough to be trusted.
     fn groups_fresh(&self) -> bool {
-        let max_age = self.porte.0.config.groups_max_age;
+        let max_age = self.porte.config().groups_max_age;
         self.data
             .groups_read_at
             .is_some_and(|at| now() < at.saturating_add(max_age))
@@ -258,7 +260,7 @@ impl Session {
             return Err(expired(self));
         }
         let provider = self.porte.provider(&self.data.provider)?;
-        let read = provider.with_groups(&self.porte.0.http, self.data.clone());
+        let read = provider.with_groups(self.porte.http(), self.data.clone());
         match self.porte.within(read).await {
             Ok(data) => {
                 self.data = data;
@@ -280,12 +282,12 @@ impl Session {
         let Some(renewal) = &self.renewal else {
             return;
         };
-        if !force && !self.porte.wants_renewal(&self.data) {
+        if !force && !check::wants_renewal(&self.porte, &self.data) {
             return;
         }
-        let data = self.porte.used(self.data.clone());
-        if let Ok(sealed) = self.porte.seal(&data, &self.binding) {
-            let idle_until = self.porte.times(&data).idle_until;
+        let data = check::used(&self.porte, self.data.clone());
+        if let Ok(sealed) = check::seal(&self.porte, &data, &self.binding) {
+            let idle_until = check::times(&self.porte, &data).idle_until;
             renewal.keep(&self.provider.id, sealed.as_str(), idle_until);
         }
     }
@@ -346,7 +348,7 @@ pub async fn optional_session() -> Result<Option<Session>, Error> {
 async fn in_server_fn(which: Option<&ProviderId>) -> Result<Session, Error> {
     let found = match leptos::prelude::use_context::<Parts>() {
         None => Err(Refusal::from(not_mounted("outside a request"))),
-        Some(parts) => match Porte::of(&parts) {
+        Some(parts) => match porte_of(&parts) {
             Ok(porte) => session_from_parts(&porte, &parts, which).await,
             Err(e) => Err(e.into()),
         },
@@ -370,15 +372,13 @@ fn not_mounted(detail: &str) -> Error {
     )
 }
 
-impl Porte {
-    /// The `Porte` that [`PorteRouter::porte`](crate::PorteRouter::porte) put into the request.
-    pub(crate) fn of(parts: &Parts) -> Result<Porte, Error> {
-        parts
-            .extensions
-            .get::<Porte>()
-            .cloned()
-            .ok_or_else(|| not_mounted("no Porte in the request"))
-    }
+/// The `Porte` that [`PorteRouter::porte`](crate::PorteRouter::porte) put into the request.
+pub(crate) fn porte_of(parts: &Parts) -> Result<Porte, Error> {
+    parts
+        .extensions
+        .get::<Porte>()
+        .cloned()
+        .ok_or_else(|| not_mounted("no Porte in the request"))
 }
 
 /// Opens the session the request carries (for `which` provider, or the first one), and renews
@@ -414,8 +414,10 @@ pub(crate) async fn session_from_parts(
         error: e.into(),
         provider: Some(claimed.clone()),
     };
-    let binding = porte.binding(cookies).map_err(refused)?;
-    let data = porte.open_alive(&sealed, &binding).await.map_err(refused)?;
+    let binding = lifecycle::binding(porte, cookies).map_err(refused)?;
+    let data = check::open_alive(porte, &sealed, &binding)
+        .await
+        .map_err(refused)?;
     if data.provider != claimed {
         return Err(refused(AuthError::Session(
             "the token is another provider's".into(),
@@ -439,7 +441,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let porte = Porte::of(parts).map_err(IntoResponse::into_response)?;
+        let porte = porte_of(parts).map_err(IntoResponse::into_response)?;
         session_from_parts(&porte, parts, None)
             .await
             .map_err(IntoResponse::into_response)
@@ -451,7 +453,7 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        let porte = Porte::of(parts).map_err(IntoResponse::into_response)?;
+        let porte = porte_of(parts).map_err(IntoResponse::into_response)?;
         match session_from_parts(&porte, parts, None).await {
             Ok(s) => Ok(Some(s)),
             Err(r) if r.error.error == ErrorCode::NotSignedIn => Ok(None),

@@ -30,7 +30,7 @@ pub(crate) async fn protect(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let config = &porte.0.config;
+    let config = &porte.config();
     let is_server_fn = path.starts_with(PORTE_FN_PREFIX)
         || under(path, &config.server_fn_prefix) && !under(path, &config.base_path);
     let guarded = is_server_fn || path == config.path("start");
@@ -66,7 +66,7 @@ pub(crate) fn same_site(headers: &HeaderMap, porte: &Porte) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     match (text("sec-fetch-site"), text(header::ORIGIN.as_str())) {
         (Some(site), _) if site != "same-origin" && site != "none" => false,
-        (_, Some(origin)) => origin == porte.0.config.origin_text(),
+        (_, Some(origin)) => origin == porte.config().origin_text(),
         _ => true,
     }
 }

@@ -51,7 +51,7 @@ pub trait PorteRouter {
 
 impl<S: Clone + Send + Sync + 'static> PorteRouter for Router<S> {
     fn porte(self, porte: &Porte) -> Self {
-        let config = &porte.0.config;
+        let config = &porte.config();
         let endpoints = Router::new()
             .route(&config.path("redirect"), get(redirect))
             .route(&config.path("logged-out"), get(after_logout))
@@ -83,7 +83,7 @@ async fn after_logout(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    logged_out(&porte.0.config, &headers, raw.as_deref())
+    logged_out(porte.config(), &headers, raw.as_deref())
 }
 
 async fn start(

@@ -11,7 +11,7 @@ use leptos::prelude::use_context;
 pub(crate) fn here() -> Result<(Porte, Parts), Error> {
     let parts = use_context::<Parts>()
         .ok_or_else(|| Error::new(ErrorCode::ServerError, Some("not inside a request".into())))?;
-    Ok((Porte::of(&parts)?, parts))
+    Ok((crate::server::http::extract::porte_of(&parts)?, parts))
 }
 
 /// The request's `Cookie` header.
@@ -53,12 +53,10 @@ pub(crate) fn answer(e: AuthError) -> Error {
     error
 }
 
-impl Porte {
-    /// The providers for the sign-in buttons, and where the no-JS form posts.
-    pub(crate) fn providers_for_page(&self) -> Providers {
-        Providers {
-            list: self.providers(),
-            start_path: self.0.config.path("start"),
-        }
+/// The providers for the sign-in buttons, and where the no-JS form posts.
+pub(crate) fn providers_for_page(porte: &Porte) -> Providers {
+    Providers {
+        list: porte.providers(),
+        start_path: porte.config().path("start"),
     }
 }

@@ -7,11 +7,12 @@
 //! Cross-site posts are refused by Porte's middleware like server-function calls.
 
 use crate::server::http::completion::completion_response;
-use crate::server::login::flow::Finished;
+use crate::server::login::flow;
 use crate::server::Porte;
 use crate::{Completion, Error, LoginRequest, ProviderId};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use flow::Finished;
 use leptos::prelude::*;
 
 /// The form: which provider's button was pressed.
@@ -30,16 +31,15 @@ pub(crate) async fn start_in_this_tab(
     cookie_header: Option<&str>,
     form: StartForm,
 ) -> Response {
-    let home = auth.0.config.home_path.clone();
-    let origin = auth.0.config.origin_text();
+    let home = auth.config().home_path.clone();
+    let origin = auth.config().origin_text();
     let return_to = referer
         .and_then(|r| r.strip_prefix(&origin))
         .filter(|path| path.starts_with('/'))
         .map_or_else(|| home.clone(), str::to_owned);
     let started = match ProviderId::parse(&form.provider) {
         Ok(provider) => {
-            auth.start_login(&same_tab_request(provider, return_to), cookie_header)
-                .await
+            flow::start_login(auth, &same_tab_request(provider, return_to), cookie_header).await
         }
         Err(e) => Err(crate::server::AuthError::InvalidRequest(e.to_string())),
     };
@@ -73,7 +73,7 @@ pub(crate) async fn start_in_this_tab(
                 return_to: Some(home),
                 page_html: None,
             };
-            completion_response(failed, &auth.0.config)
+            completion_response(failed, auth.config())
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::login::return_path;
 use crate::server::session::binding::BrowserBinding;
+use crate::server::session::check;
 use crate::server::session::seal::SessionData;
 use crate::server::Porte;
 use crate::{Authorization, Completion, LoginRequest, LoginStart, SealedToken, TokenInfo};
@@ -34,138 +35,136 @@ pub(crate) struct Started {
     pub cookies: Vec<Cookie<'static>>,
 }
 
-impl Porte {
-    /// Starts a login for the browser that sent `cookie_header`: the URL to open, the flow's
-    /// secrets in a cookie, and a binding cookie for a browser that has none (the flow is bound
-    /// to it, so only this browser can finish it).
-    pub(crate) async fn start_login(
-        &self,
-        request: &LoginRequest,
-        cookie_header: Option<&str>,
-    ) -> Result<Started, AuthError> {
-        if request
-            .complete_page_html
-            .as_ref()
-            .is_some_and(|h| h.len() > MAX_COMPLETE_PAGE_HTML)
-        {
-            return Err(AuthError::InvalidRequest(format!(
-                "complete_page_html is longer than {MAX_COMPLETE_PAGE_HTML} bytes"
-            )));
-        }
-        let return_to = request.return_to.as_deref().map(|raw| {
-            return_path::safe_return_path(raw).unwrap_or_else(|| {
-                tracing::warn!("refused a return path that is not a same-origin path");
-                self.0.config.home_path.clone()
-            })
-        });
-        let redirect_uri = self.0.config.redirect_uri();
-        let provider = self.provider(&request.provider)?;
-        let secure = self.0.config.is_https();
-        let known = BrowserBinding::from_cookie_header(cookie_header, secure);
-        let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
-        let (authorization_url, mut flow) = self
-            .within(provider.start(&self.0.http, &redirect_uri, request, return_to))
-            .await?;
-        flow.browser = binding.fingerprint();
-        let mut cookies = vec![self.0.cookies.seal(&flow)];
-        if known.is_none() {
-            cookies.push(binding.cookie(secure));
-        }
-        Ok(Started {
-            start: LoginStart {
-                authorization_url,
-                state: flow.state,
-            },
-            cookies,
-        })
+/// Starts a login for the browser that sent `cookie_header`: the URL to open, the flow's
+/// secrets in a cookie, and a binding cookie for a browser that has none (the flow is bound
+/// to it, so only this browser can finish it).
+pub(crate) async fn start_login(
+    porte: &Porte,
+    request: &LoginRequest,
+    cookie_header: Option<&str>,
+) -> Result<Started, AuthError> {
+    if request
+        .complete_page_html
+        .as_ref()
+        .is_some_and(|h| h.len() > MAX_COMPLETE_PAGE_HTML)
+    {
+        return Err(AuthError::InvalidRequest(format!(
+            "complete_page_html is longer than {MAX_COMPLETE_PAGE_HTML} bytes"
+        )));
     }
+    let return_to = request.return_to.as_deref().map(|raw| {
+        return_path::safe_return_path(raw).unwrap_or_else(|| {
+            tracing::warn!("refused a return path that is not a same-origin path");
+            porte.config().home_path.clone()
+        })
+    });
+    let redirect_uri = porte.config().redirect_uri();
+    let provider = porte.provider(&request.provider)?;
+    let secure = porte.config().is_https();
+    let known = BrowserBinding::from_cookie_header(cookie_header, secure);
+    let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
+    let (authorization_url, mut flow) = porte
+        .within(provider.start(porte.http(), &redirect_uri, request, return_to))
+        .await?;
+    flow.browser = binding.fingerprint();
+    let mut cookies = vec![porte.cookies().seal(&flow)];
+    if known.is_none() {
+        cookies.push(binding.cookie(secure));
+    }
+    Ok(Started {
+        start: LoginStart {
+            authorization_url,
+            state: flow.state,
+        },
+        cookies,
+    })
+}
 
-    /// Finishes the flow named by the redirect's `state`, and deletes its cookie (so the
-    /// `state` cannot be used again). Only the browser that started the flow can: its flow
-    /// cookie and the same binding cookie must both come back.
-    pub(crate) async fn complete_login(
-        &self,
-        query: &RedirectQuery,
-        cookie_header: Option<&str>,
-    ) -> Finished {
-        let Some(state) = query.state.clone() else {
-            return Finished {
-                completion: Completion {
-                    state: None,
-                    outcome: Err(AuthError::NoLoginPending.into()),
-                },
-                removal: None,
-                return_to: None,
-                page_html: None,
-            };
-        };
-        let binding = BrowserBinding::from_cookie_header(cookie_header, self.0.config.is_https());
-        let removal = self.0.cookies.removal(&state);
-        let flow = self.0.cookies.open(cookie_header, &state);
-        let outcome = match (&flow, &binding) {
-            (Some(flow), Some(binding)) if flow.browser == binding.fingerprint() => {
-                self.finish(query, flow, binding).await
-            }
-            (Some(_), _) => {
-                tracing::warn!(
-                    "a login finished in a browser other than the one that started it \
-                     (a planted flow cookie, or the binding changed meanwhile): refused"
-                );
-                Err(AuthError::NoLoginPending)
-            }
-            (None, _) => Err(AuthError::NoLoginPending),
-        };
-        if let Err(e) = &outcome {
-            tracing::warn!(error = %e, "login not completed");
-        }
-        let (return_to, page_html) = flow
-            .map(|f| (f.return_to, f.complete_page_html))
-            .unwrap_or_default();
-        Finished {
+/// Finishes the flow named by the redirect's `state`, and deletes its cookie (so the
+/// `state` cannot be used again). Only the browser that started the flow can: its flow
+/// cookie and the same binding cookie must both come back.
+pub(crate) async fn complete_login(
+    porte: &Porte,
+    query: &RedirectQuery,
+    cookie_header: Option<&str>,
+) -> Finished {
+    let Some(state) = query.state.clone() else {
+        return Finished {
             completion: Completion {
-                state: Some(state),
-                outcome: outcome.map_err(Into::into),
+                state: None,
+                outcome: Err(AuthError::NoLoginPending.into()),
             },
-            removal: Some(removal),
-            return_to,
-            page_html,
+            removal: None,
+            return_to: None,
+            page_html: None,
+        };
+    };
+    let binding = BrowserBinding::from_cookie_header(cookie_header, porte.config().is_https());
+    let removal = porte.cookies().removal(&state);
+    let flow = porte.cookies().open(cookie_header, &state);
+    let outcome = match (&flow, &binding) {
+        (Some(flow), Some(binding)) if flow.browser == binding.fingerprint() => {
+            finish(porte, query, flow, binding).await
         }
+        (Some(_), _) => {
+            tracing::warn!(
+                "a login finished in a browser other than the one that started it \
+                 (a planted flow cookie, or the binding changed meanwhile): refused"
+            );
+            Err(AuthError::NoLoginPending)
+        }
+        (None, _) => Err(AuthError::NoLoginPending),
+    };
+    if let Err(e) = &outcome {
+        tracing::warn!(error = %e, "login not completed");
     }
+    let (return_to, page_html) = flow
+        .map(|f| (f.return_to, f.complete_page_html))
+        .unwrap_or_default();
+    Finished {
+        completion: Completion {
+            state: Some(state),
+            outcome: outcome.map_err(Into::into),
+        },
+        removal: Some(removal),
+        return_to,
+        page_html,
+    }
+}
 
-    async fn finish(
-        &self,
-        query: &RedirectQuery,
-        flow: &PendingLogin,
-        binding: &BrowserBinding,
-    ) -> Result<Authorization, AuthError> {
-        let provider = self.provider(&flow.provider)?;
-        let redirect_uri = self.0.config.redirect_uri();
-        let data = self
-            .within(provider.finish(
-                &self.0.http,
-                &redirect_uri,
-                query,
-                flow,
-                self.new_lifetime(),
-            ))
-            .await?;
-        let sealed = self.seal(&data, binding)?;
-        tracing::info!(provider = %flow.provider, "login completed");
-        self.authorization(&data, sealed)
-    }
+async fn finish(
+    porte: &Porte,
+    query: &RedirectQuery,
+    flow: &PendingLogin,
+    binding: &BrowserBinding,
+) -> Result<Authorization, AuthError> {
+    let provider = porte.provider(&flow.provider)?;
+    let redirect_uri = porte.config().redirect_uri();
+    let data = porte
+        .within(provider.finish(
+            porte.http(),
+            &redirect_uri,
+            query,
+            flow,
+            porte.new_lifetime(),
+        ))
+        .await?;
+    let sealed = check::seal(porte, &data, binding)?;
+    tracing::info!(provider = %flow.provider, "login completed");
+    authorization(porte, &data, sealed)
+}
 
-    pub(crate) fn authorization(
-        &self,
-        data: &SessionData,
-        sealed: SealedToken,
-    ) -> Result<Authorization, AuthError> {
-        let provider = self.provider(&data.provider)?.info();
-        Ok(Authorization {
-            provider,
-            token: TokenInfo::from(data),
-            user: data.user.clone(),
-            session: self.times(data),
-            sealed,
-        })
-    }
+pub(crate) fn authorization(
+    porte: &Porte,
+    data: &SessionData,
+    sealed: SealedToken,
+) -> Result<Authorization, AuthError> {
+    let provider = porte.provider(&data.provider)?.info();
+    Ok(Authorization {
+        provider,
+        token: TokenInfo::from(data),
+        user: data.user.clone(),
+        session: check::times(porte, data),
+        sealed,
+    })
 }

@@ -455,6 +455,7 @@ pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), Au
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::login::flow;
     use crate::server::oauth::discovery::DiscoveryDocument;
     use crate::server::porte::Config;
     use crate::server::Porte;
@@ -588,14 +589,12 @@ mod tests {
         ]))
         .unwrap();
         let auth = Porte::new(config, std::sync::Arc::new(crate::MemoryStore::new())).unwrap();
-        let err = auth
-            .start_login(&request("down", &[], true), None)
+        let err = flow::start_login(&auth, &request("down", &[], true), None)
             .await
             .unwrap_err();
         assert!(matches!(err, AuthError::Discovery { .. }), "{err:?}");
         assert_eq!(crate::Error::from(err).error, "provider_unavailable");
-        let unknown = auth
-            .start_login(&request("nope", &[], true), None)
+        let unknown = flow::start_login(&auth, &request("nope", &[], true), None)
             .await
             .unwrap_err();
         assert_eq!(
@@ -605,7 +604,7 @@ mod tests {
         let mut big = request("down", &[], true);
         big.complete_page_html = Some("x".repeat(5000));
         assert!(matches!(
-            auth.start_login(&big, None).await,
+            flow::start_login(&auth, &big, None).await,
             Err(AuthError::InvalidRequest(_))
         ));
     }

@@ -11,94 +11,95 @@ use crate::server::session::seal::{SealError, SessionData, SESSION_BUDGET};
 use crate::server::Porte;
 use crate::SealedToken;
 
-impl Porte {
-    /// Opens a token this browser sent and checks the session is alive: within its lifetimes,
-    /// and not in the revocation store. A store that cannot answer fails closed.
-    pub(crate) async fn open_alive(
-        &self,
-        sealed: &SealedToken,
-        binding: &BrowserBinding,
-    ) -> Result<SessionData, AuthError> {
-        let data = self.open_bound(sealed, binding)?;
-        data.lifetime
-            .check(now(), self.0.config.lifetimes)
-            .map_err(AuthError::SessionExpired)?;
-        match self.0.revoked.is_revoked(&data.lifetime.session_id).await {
-            Ok(false) => Ok(data),
-            Ok(true) => Err(AuthError::SessionEnded),
-            Err(e) => {
-                tracing::warn!(error = %e, "revocation store unavailable: session refused");
-                Err(AuthError::StoreUnavailable(e.to_string()))
-            }
+/// Opens a token this browser sent and checks the session is alive: within its lifetimes,
+/// and not in the revocation store. A store that cannot answer fails closed.
+pub(crate) async fn open_alive(
+    porte: &Porte,
+    sealed: &SealedToken,
+    binding: &BrowserBinding,
+) -> Result<SessionData, AuthError> {
+    let data = open_bound(porte, sealed, binding)?;
+    data.lifetime
+        .check(now(), porte.config().lifetimes)
+        .map_err(AuthError::SessionExpired)?;
+    match porte.store().is_revoked(&data.lifetime.session_id).await {
+        Ok(false) => Ok(data),
+        Ok(true) => Err(AuthError::SessionEnded),
+        Err(e) => {
+            tracing::warn!(error = %e, "revocation store unavailable: session refused");
+            Err(AuthError::StoreUnavailable(e.to_string()))
         }
     }
+}
 
-    /// Opens a token with a browser's binding. A key this server does not know is a retryable
-    /// refusal when keys are configured (a rotation being deployed), final with the throw-away
-    /// development key (a restart made it).
-    pub(crate) fn open_bound(
-        &self,
-        sealed: &SealedToken,
-        binding: &BrowserBinding,
-    ) -> Result<SessionData, AuthError> {
-        self.0.sealer.open(sealed, binding).map_err(|e| match e {
-            SealError::UnknownKey if self.has_configured_secret() => {
-                tracing::warn!("{}", AuthError::UnknownKey);
-                AuthError::UnknownKey
-            }
-            other => AuthError::Session(other.to_string()),
-        })
-    }
-
-    /// Seals `data` for a browser, within the session budget.
-    pub(crate) fn seal(
-        &self,
-        data: &SessionData,
-        binding: &BrowserBinding,
-    ) -> Result<SealedToken, AuthError> {
-        let sealed = self.0.sealer.seal(data, binding);
-        if sealed.as_str().len() <= SESSION_BUDGET {
-            return Ok(sealed);
+/// Opens a token with a browser's binding. A key this server does not know is a retryable
+/// refusal when keys are configured (a rotation being deployed), final with the throw-away
+/// development key (a restart made it).
+pub(crate) fn open_bound(
+    porte: &Porte,
+    sealed: &SealedToken,
+    binding: &BrowserBinding,
+) -> Result<SessionData, AuthError> {
+    porte.sealer().open(sealed, binding).map_err(|e| match e {
+        SealError::UnknownKey if porte.has_configured_secret() => {
+            tracing::warn!("{}", AuthError::UnknownKey);
+            AuthError::UnknownKey
         }
-        let groups = data.user.as_ref().map_or(0, |u| u.groups.len());
-        let e = AuthError::SessionTooLarge {
-            len: sealed.as_str().len(),
-            budget: SESSION_BUDGET,
-            groups,
-        };
-        tracing::warn!(provider = %data.provider, error = %e, "session not sealed");
-        Err(e)
-    }
+        other => AuthError::Session(other.to_string()),
+    })
+}
 
-    /// Remembers, on every instance sharing the store, that this session ended, until it would
-    /// have expired anyway.
-    pub(crate) async fn revoke_session(&self, lifetime: &Lifetime) -> Result<(), AuthError> {
-        self.revoke_id(&lifetime.session_id, lifetime.expires_at)
-            .await
+/// Seals `data` for a browser, within the session budget.
+pub(crate) fn seal(
+    porte: &Porte,
+    data: &SessionData,
+    binding: &BrowserBinding,
+) -> Result<SealedToken, AuthError> {
+    let sealed = porte.sealer().seal(data, binding);
+    if sealed.as_str().len() <= SESSION_BUDGET {
+        return Ok(sealed);
     }
+    let groups = data.user.as_ref().map_or(0, |u| u.groups.len());
+    let e = AuthError::SessionTooLarge {
+        len: sealed.as_str().len(),
+        budget: SESSION_BUDGET,
+        groups,
+    };
+    tracing::warn!(provider = %data.provider, error = %e, "session not sealed");
+    Err(e)
+}
 
-    /// [`Porte::revoke_session`] by id and absolute expiry (a logout receipt's).
-    pub(crate) async fn revoke_id(&self, session_id: &str, until: u64) -> Result<(), AuthError> {
-        self.0.revoked.revoke(session_id, until).await.map_err(|e| {
-            tracing::warn!(error = %e, "revocation store unavailable: session not revoked");
-            AuthError::StoreUnavailable(e.to_string())
-        })
-    }
+/// Remembers, on every instance sharing the store, that this session ended, until it would
+/// have expired anyway.
+pub(crate) async fn revoke_session(porte: &Porte, lifetime: &Lifetime) -> Result<(), AuthError> {
+    revoke_id(porte, &lifetime.session_id, lifetime.expires_at).await
+}
 
-    /// `data` used now: a later idle expiry, never past the absolute one, and the configured
-    /// lifetimes applied.
-    pub(crate) fn used(&self, mut data: SessionData) -> SessionData {
-        data.lifetime = data.lifetime.used(now(), self.0.config.lifetimes);
-        data
-    }
+/// [`Porte::revoke_session`] by id and absolute expiry (a logout receipt's).
+pub(crate) async fn revoke_id(
+    porte: &Porte,
+    session_id: &str,
+    until: u64,
+) -> Result<(), AuthError> {
+    porte.store().revoke(session_id, until).await.map_err(|e| {
+        tracing::warn!(error = %e, "revocation store unavailable: session not revoked");
+        AuthError::StoreUnavailable(e.to_string())
+    })
+}
 
-    /// Whether a use now is worth sealing `data` again.
-    pub(crate) fn wants_renewal(&self, data: &SessionData) -> bool {
-        data.lifetime.wants_renewal(now(), self.0.config.lifetimes)
-    }
+/// `data` used now: a later idle expiry, never past the absolute one, and the configured
+/// lifetimes applied.
+pub(crate) fn used(porte: &Porte, mut data: SessionData) -> SessionData {
+    data.lifetime = data.lifetime.used(now(), porte.config().lifetimes);
+    data
+}
 
-    /// When `data`'s session ends under the configured lifetimes.
-    pub(crate) fn times(&self, data: &SessionData) -> crate::SessionTimes {
-        crate::SessionTimes::from(&data.lifetime.under(self.0.config.lifetimes))
-    }
+/// Whether a use now is worth sealing `data` again.
+pub(crate) fn wants_renewal(porte: &Porte, data: &SessionData) -> bool {
+    data.lifetime.wants_renewal(now(), porte.config().lifetimes)
+}
+
+/// When `data`'s session ends under the configured lifetimes.
+pub(crate) fn times(porte: &Porte, data: &SessionData) -> crate::SessionTimes {
+    crate::SessionTimes::from(&data.lifetime.under(porte.config().lifetimes))
 }

@@ -3,10 +3,12 @@
 //! logout). Every one of them opens the token with the browser binding from the request's
 //! cookies, so a copied token fails; restore and refresh also count as a use of the session.
 
+use crate::server::login::flow;
 use crate::server::login::provider::Provider;
 use crate::server::oauth::rp_logout::{logout_url, LogoutRequest};
 use crate::server::secret::Secret;
 use crate::server::session::binding::BrowserBinding;
+use crate::server::session::check;
 use crate::server::session::seal::{Receipt, SessionData};
 use crate::server::{AuthError, Porte};
 use crate::{Authorization, SealedToken};
@@ -32,223 +34,227 @@ pub(crate) struct LoggedOut {
     pub rebind: bool,
 }
 
-impl Porte {
-    /// Opens a saved session token (Flet's `saved_token`) and returns its authorization, sealed
-    /// again with a later idle expiry.
-    pub(crate) async fn restore(
-        &self,
-        sealed: &SealedToken,
-        cookie_header: Option<&str>,
-    ) -> Result<Authorization, AuthError> {
-        let binding = self.binding(cookie_header)?;
-        let data = self.used(self.open_alive(sealed, &binding).await?);
-        let sealed = self.seal(&data, &binding)?;
-        self.authorization(&data, sealed)
-    }
+/// Opens a saved session token (Flet's `saved_token`) and returns its authorization, sealed
+/// again with a later idle expiry.
+pub(crate) async fn restore(
+    porte: &Porte,
+    sealed: &SealedToken,
+    cookie_header: Option<&str>,
+) -> Result<Authorization, AuthError> {
+    let binding = binding(porte, cookie_header)?;
+    let data = check::used(porte, check::open_alive(porte, sealed, &binding).await?);
+    let sealed = check::seal(porte, &data, &binding)?;
+    flow::authorization(porte, &data, sealed)
+}
 
-    /// Refreshes the access token; the new session token replaces the old one (with the rotated
-    /// refresh token, or the old one when the provider sent none). Only the provider's own
-    /// answer that the grant is gone ends the session, on every instance; if that end cannot be
-    /// recorded, the refresh fails as an outage (the browser keeps the session and tries again)
-    /// rather than leaving a session the provider ended usable elsewhere.
-    pub(crate) async fn refresh(
-        &self,
-        sealed: &SealedToken,
-        cookie_header: Option<&str>,
-    ) -> Result<Authorization, AuthError> {
-        let binding = self.binding(cookie_header)?;
-        let data = self.open_alive(sealed, &binding).await?;
-        let provider = self.provider(&data.provider)?;
-        let redirect_uri = self.0.config.redirect_uri();
-        let refreshed = self
-            .within(provider.refresh(&self.0.http, &redirect_uri, &data))
-            .await;
-        let fresh = match refreshed {
-            Ok(fresh) => self.used(fresh),
-            Err(e) => return Err(self.refresh_failed(&data, e).await),
-        };
-        tracing::info!(provider = %data.provider, "token refreshed");
-        let sealed = self.seal(&fresh, &binding)?;
-        self.authorization(&fresh, sealed)
-    }
+/// Refreshes the access token; the new session token replaces the old one (with the rotated
+/// refresh token, or the old one when the provider sent none). Only the provider's own
+/// answer that the grant is gone ends the session, on every instance; if that end cannot be
+/// recorded, the refresh fails as an outage (the browser keeps the session and tries again)
+/// rather than leaving a session the provider ended usable elsewhere.
+pub(crate) async fn refresh(
+    porte: &Porte,
+    sealed: &SealedToken,
+    cookie_header: Option<&str>,
+) -> Result<Authorization, AuthError> {
+    let binding = binding(porte, cookie_header)?;
+    let data = check::open_alive(porte, sealed, &binding).await?;
+    let provider = porte.provider(&data.provider)?;
+    let redirect_uri = porte.config().redirect_uri();
+    let refreshed = porte
+        .within(provider.refresh(porte.http(), &redirect_uri, &data))
+        .await;
+    let fresh = match refreshed {
+        Ok(fresh) => check::used(porte, fresh),
+        Err(e) => return Err(refresh_failed(porte, &data, e).await),
+    };
+    tracing::info!(provider = %data.provider, "token refreshed");
+    let sealed = check::seal(porte, &fresh, &binding)?;
+    flow::authorization(porte, &fresh, sealed)
+}
 
-    /// What a failed refresh means: the grant ended (the session is revoked everywhere), the
-    /// app's own credentials refused (the operator's mistake: loud, no session ended), or a
-    /// passing failure.
-    async fn refresh_failed(&self, data: &SessionData, e: AuthError) -> AuthError {
-        let provider = &data.provider;
-        if e.ends_grant() {
-            tracing::warn!(provider = %provider, error = %e, "the provider ended the grant: session revoked");
-            if let Err(store) = self.revoke_session(&data.lifetime).await {
-                return store;
-            }
-        } else if e.is_client_misconfigured() {
-            tracing::error!(
-                provider = %provider,
-                error = %e,
-                "the provider refused this app's client credentials: check its client id and \
-                 secret (a rotated secret?); no session was ended"
-            );
-        } else if e == AuthError::NoRefreshToken {
-            tracing::debug!(provider = %provider, "refresh asked of a sign-in without a refresh token");
-        } else {
-            tracing::warn!(provider = %provider, error = %e, "refresh failed");
+/// What a failed refresh means: the grant ended (the session is revoked everywhere), the
+/// app's own credentials refused (the operator's mistake: loud, no session ended), or a
+/// passing failure.
+async fn refresh_failed(porte: &Porte, data: &SessionData, e: AuthError) -> AuthError {
+    let provider = &data.provider;
+    if e.ends_grant() {
+        tracing::warn!(provider = %provider, error = %e, "the provider ended the grant: session revoked");
+        if let Err(store) = check::revoke_session(porte, &data.lifetime).await {
+            return store;
         }
-        e
+    } else if e.is_client_misconfigured() {
+        tracing::error!(
+            provider = %provider,
+            error = %e,
+            "the provider refused this app's client credentials: check its client id and \
+             secret (a rotated secret?); no session was ended"
+        );
+    } else if e == AuthError::NoRefreshToken {
+        tracing::debug!(provider = %provider, "refresh asked of a sign-in without a refresh token");
+    } else {
+        tracing::warn!(provider = %provider, error = %e, "refresh failed");
     }
+    e
+}
 
-    /// Logout on the server: the session's end recorded in the revocation store, its tokens
-    /// revoked at the provider (best effort), and when `provider_logout` is asked, the URL that
-    /// ends the provider's session too. `sealed` may also be a receipt of an earlier logout whose
-    /// end could not be recorded: the record is tried again.
-    pub(crate) async fn logout(
-        &self,
-        sealed: &SealedToken,
-        cookie_header: Option<&str>,
-        provider_logout: bool,
-    ) -> Result<LoggedOut, AuthError> {
-        if let Ok(receipt) = self.0.sealer.open_receipt(sealed) {
-            let recorded = self
-                .revoke_id(&receipt.session_id, receipt.expires_at)
-                .await;
-            if recorded.is_ok() {
-                tracing::info!("a logout recorded on a later attempt");
-            }
-            return Ok(LoggedOut {
-                provider_logout_url: None,
-                state_cookie: None,
-                unrecorded: recorded.is_err().then(|| sealed.clone()),
-                rebind: false,
-            });
+/// Logout on the server: the session's end recorded in the revocation store, its tokens
+/// revoked at the provider (best effort), and when `provider_logout` is asked, the URL that
+/// ends the provider's session too. `sealed` may also be a receipt of an earlier logout whose
+/// end could not be recorded: the record is tried again.
+pub(crate) async fn logout(
+    porte: &Porte,
+    sealed: &SealedToken,
+    cookie_header: Option<&str>,
+    provider_logout: bool,
+) -> Result<LoggedOut, AuthError> {
+    if let Ok(receipt) = porte.sealer().open_receipt(sealed) {
+        let recorded = check::revoke_id(porte, &receipt.session_id, receipt.expires_at).await;
+        if recorded.is_ok() {
+            tracing::info!("a logout recorded on a later attempt");
         }
-        // An expired or already ended session may still be logged out of.
-        let data = self.open(sealed, cookie_header)?;
-        let lifetime = data.lifetime.under(self.0.config.lifetimes);
-        let unrecorded = match self.revoke_session(&lifetime).await {
-            Ok(()) => None,
-            Err(e) => {
-                tracing::error!(error = %e, "logout not recorded in the revocation store: the browser keeps a receipt and tries again");
-                Some(self.0.sealer.seal_receipt(&Receipt {
-                    session_id: lifetime.session_id.clone(),
-                    expires_at: lifetime.expires_at,
-                }))
-            }
-        };
-        let provider = self.provider(&data.provider)?;
-        let redirect_uri = self.0.config.redirect_uri();
-        let revoke = async {
-            (provider.revoke(&self.0.http, &redirect_uri, &data).await).map_err(AuthError::Api)
-        };
-        match self.within(revoke).await {
-            Ok(()) => tracing::info!(provider = %data.provider, "tokens revoked"),
-            Err(e) => tracing::warn!(provider = %data.provider, error = %e, "revocation failed"),
-        }
-        let mut out = LoggedOut {
+        return Ok(LoggedOut {
             provider_logout_url: None,
             state_cookie: None,
-            unrecorded,
-            rebind: true,
-        };
-        if provider_logout {
-            self.provider_logout(provider, &data, &mut out).await;
+            unrecorded: recorded.is_err().then(|| sealed.clone()),
+            rebind: false,
+        });
+    }
+    // An expired or already ended session may still be logged out of.
+    let data = open(porte, sealed, cookie_header)?;
+    let lifetime = data.lifetime.under(porte.config().lifetimes);
+    let unrecorded = match check::revoke_session(porte, &lifetime).await {
+        Ok(()) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "logout not recorded in the revocation store: the browser keeps a receipt and tries again");
+            Some(porte.sealer().seal_receipt(&Receipt {
+                session_id: lifetime.session_id.clone(),
+                expires_at: lifetime.expires_at,
+            }))
         }
-        Ok(out)
+    };
+    let provider = porte.provider(&data.provider)?;
+    let redirect_uri = porte.config().redirect_uri();
+    let revoke = async {
+        (provider.revoke(porte.http(), &redirect_uri, &data).await).map_err(AuthError::Api)
+    };
+    match porte.within(revoke).await {
+        Ok(()) => tracing::info!(provider = %data.provider, "tokens revoked"),
+        Err(e) => tracing::warn!(provider = %data.provider, error = %e, "revocation failed"),
     }
+    let mut out = LoggedOut {
+        provider_logout_url: None,
+        state_cookie: None,
+        unrecorded,
+        rebind: true,
+    };
+    if provider_logout {
+        end_at_provider(porte, provider, &data, &mut out).await;
+    }
+    Ok(out)
+}
 
-    /// The provider's logout URL (RP-initiated logout) and the cookie with its `state`.
-    async fn provider_logout(&self, provider: &Provider, data: &SessionData, out: &mut LoggedOut) {
-        let end_session = match self.within(provider.resolve(&self.0.http)).await {
-            Ok(r) => r
-                .discovered
-                .and_then(|d| d.doc.end_session_endpoint.clone()),
-            Err(_) => None,
-        };
-        let state = random_state();
-        let back = self.0.config.post_logout_uri();
-        let Some(url) = logout_url(
-            &provider.spec.logout,
-            end_session.as_deref(),
-            &LogoutRequest {
-                client_id: &provider.spec.client_id,
-                id_token_hint: data.token.id_token.as_ref().map(Secret::expose),
-                post_logout_redirect_uri: &back,
-                state: &state,
-            },
-        ) else {
-            return;
-        };
-        // Only the OpenID end-session endpoint carries a `state` back (Auth0's fallback does not).
-        let carries_state = end_session.is_some();
-        let mut c = Cookie::new(
-            LOGOUT_STATE_COOKIE,
-            if carries_state {
-                state
-            } else {
-                NO_STATE.to_owned()
-            },
-        );
-        c.set_http_only(true);
-        c.set_secure(self.0.config.is_https());
-        c.set_same_site(SameSite::Lax);
-        c.set_path(self.0.config.base_path.clone());
-        c.set_max_age(cookie::time::Duration::minutes(10));
-        out.provider_logout_url = Some(url);
-        out.state_cookie = Some(c);
-    }
+/// The provider's logout URL (RP-initiated logout) and the cookie with its `state`.
+async fn end_at_provider(
+    porte: &Porte,
+    provider: &Provider,
+    data: &SessionData,
+    out: &mut LoggedOut,
+) {
+    let end_session = match porte.within(provider.resolve(porte.http())).await {
+        Ok(r) => r
+            .discovered
+            .and_then(|d| d.doc.end_session_endpoint.clone()),
+        Err(_) => None,
+    };
+    let state = random_state();
+    let back = porte.config().post_logout_uri();
+    let Some(url) = logout_url(
+        &provider.spec.logout,
+        end_session.as_deref(),
+        &LogoutRequest {
+            client_id: &provider.spec.client_id,
+            id_token_hint: data.token.id_token.as_ref().map(Secret::expose),
+            post_logout_redirect_uri: &back,
+            state: &state,
+        },
+    ) else {
+        return;
+    };
+    // Only the OpenID end-session endpoint carries a `state` back (Auth0's fallback does not).
+    let carries_state = end_session.is_some();
+    let mut c = Cookie::new(
+        LOGOUT_STATE_COOKIE,
+        if carries_state {
+            state
+        } else {
+            NO_STATE.to_owned()
+        },
+    );
+    c.set_http_only(true);
+    c.set_secure(porte.config().is_https());
+    c.set_same_site(SameSite::Lax);
+    c.set_path(porte.config().base_path.clone());
+    c.set_max_age(cookie::time::Duration::minutes(10));
+    out.provider_logout_url = Some(url);
+    out.state_cookie = Some(c);
+}
 
-    /// Whether a return from the provider's logout belongs to a logout this browser started:
-    /// its `state` matches the cookie, or (providers that send none back) it has none and the
-    /// cookie says none was sent.
-    pub(crate) fn logout_state_matches(cookie_header: Option<&str>, state: Option<&str>) -> bool {
-        let Some(cookie) = cookie_header.and_then(|h| {
-            Cookie::split_parse_encoded(h.to_owned())
-                .flatten()
-                .find(|c| c.name() == LOGOUT_STATE_COOKIE)
-        }) else {
-            return false;
-        };
-        match state {
-            Some(state) => !state.is_empty() && state != NO_STATE && cookie.value() == state,
-            None => cookie.value() == NO_STATE,
-        }
+/// Whether a return from the provider's logout belongs to a logout this browser started:
+/// its `state` matches the cookie, or (providers that send none back) it has none and the
+/// cookie says none was sent.
+pub(crate) fn logout_state_matches(cookie_header: Option<&str>, state: Option<&str>) -> bool {
+    let Some(cookie) = cookie_header.and_then(|h| {
+        Cookie::split_parse_encoded(h.to_owned())
+            .flatten()
+            .find(|c| c.name() == LOGOUT_STATE_COOKIE)
+    }) else {
+        return false;
+    };
+    match state {
+        Some(state) => !state.is_empty() && state != NO_STATE && cookie.value() == state,
+        None => cookie.value() == NO_STATE,
     }
+}
 
-    /// Logout is final in this browser: a new binding secret, so no token sealed before opens
-    /// here again; the sessions the browser keeps (`others`) come back sealed for the new one.
-    /// Returns the new binding's `Set-Cookie` and those sessions.
-    pub(crate) fn rebind(
-        &self,
-        cookie_header: Option<&str>,
-        others: Vec<(crate::ProviderId, SealedToken)>,
-    ) -> Result<(Cookie<'static>, Vec<Authorization>), AuthError> {
-        let old = self.binding(cookie_header)?;
-        let new = BrowserBinding::generate();
-        let kept = others
-            .into_iter()
-            .filter_map(|(provider, sealed)| {
-                let data = self.open_bound(&sealed, &old).ok()?;
-                (data.provider == provider).then_some(data)
-            })
-            .filter_map(|data| {
-                let sealed = self.seal(&data, &new).ok()?;
-                self.authorization(&data, sealed).ok()
-            })
-            .collect();
-        Ok((new.cookie(self.0.config.is_https()), kept))
-    }
+/// Logout is final in this browser: a new binding secret, so no token sealed before opens
+/// here again; the sessions the browser keeps (`others`) come back sealed for the new one.
+/// Returns the new binding's `Set-Cookie` and those sessions.
+pub(crate) fn rebind(
+    porte: &Porte,
+    cookie_header: Option<&str>,
+    others: Vec<(crate::ProviderId, SealedToken)>,
+) -> Result<(Cookie<'static>, Vec<Authorization>), AuthError> {
+    let old = binding(porte, cookie_header)?;
+    let new = BrowserBinding::generate();
+    let kept = others
+        .into_iter()
+        .filter_map(|(provider, sealed)| {
+            let data = check::open_bound(porte, &sealed, &old).ok()?;
+            (data.provider == provider).then_some(data)
+        })
+        .filter_map(|data| {
+            let sealed = check::seal(porte, &data, &new).ok()?;
+            flow::authorization(porte, &data, sealed).ok()
+        })
+        .collect();
+    Ok((new.cookie(porte.config().is_https()), kept))
+}
 
-    pub(crate) fn binding(&self, cookie_header: Option<&str>) -> Result<BrowserBinding, AuthError> {
-        BrowserBinding::from_cookie_header(cookie_header, self.0.config.is_https())
-            .ok_or_else(|| AuthError::Session("this browser has no binding cookie".into()))
-    }
+pub(crate) fn binding(
+    porte: &Porte,
+    cookie_header: Option<&str>,
+) -> Result<BrowserBinding, AuthError> {
+    BrowserBinding::from_cookie_header(cookie_header, porte.config().is_https())
+        .ok_or_else(|| AuthError::Session("this browser has no binding cookie".into()))
+}
 
-    pub(super) fn open(
-        &self,
-        sealed: &SealedToken,
-        cookie_header: Option<&str>,
-    ) -> Result<SessionData, AuthError> {
-        self.open_bound(sealed, &self.binding(cookie_header)?)
-    }
+pub(super) fn open(
+    porte: &Porte,
+    sealed: &SealedToken,
+    cookie_header: Option<&str>,
+) -> Result<SessionData, AuthError> {
+    check::open_bound(porte, sealed, &binding(porte, cookie_header)?)
 }
 
 fn random_state() -> String {
@@ -292,9 +298,9 @@ mod tests {
         };
         let browser = BrowserBinding::generate();
         let cookie = browser.cookie(false).encoded().stripped().to_string();
-        let sealed = auth.0.sealer.seal(&data, &browser);
+        let sealed = auth.sealer().seal(&data, &browser);
         assert!(!sealed.as_str().contains("ghr_refresh"));
-        let restored = auth.restore(&sealed, Some(&cookie)).await.unwrap();
+        let restored = restore(&auth, &sealed, Some(&cookie)).await.unwrap();
         assert_eq!(restored.provider.label, "GitHub");
         assert_eq!(restored.token.access_token.secret(), "gho_access");
         assert!(restored.token.has_refresh_token);
@@ -311,20 +317,19 @@ mod tests {
             .stripped()
             .to_string();
         for header in [None, Some(other.as_str())] {
-            let err = auth.restore(&sealed, header).await.unwrap_err();
+            let err = restore(&auth, &sealed, header).await.unwrap_err();
             assert_eq!(crate::Error::from(err).error, "invalid_session");
         }
         let mut tampered = sealed.as_str().to_owned();
         tampered.insert(tampered.len() - 2, 'x');
-        assert!(auth
-            .restore(&SealedToken::new(tampered), Some(&cookie))
+        assert!(restore(&auth, &SealedToken::new(tampered), Some(&cookie))
             .await
             .is_err());
     }
 
     #[test]
     fn the_logout_state_must_match_its_cookie() {
-        let matches = Porte::logout_state_matches;
+        let matches = logout_state_matches;
         assert!(matches(Some("a=1; porte_logout=s1"), Some("s1")));
         assert!(!matches(Some("porte_logout=s1"), Some("s2")));
         assert!(!matches(None, Some("s1")));

@@ -94,7 +94,7 @@ impl Browser {
 
     /// Seals `data` for this browser and keeps it.
     pub fn hold(&mut self, porte: &Porte, data: &SessionData) -> SealedToken {
-        let sealed = porte.0.sealer.seal(data, &self.binding);
+        let sealed = porte.sealer().seal(data, &self.binding);
         self.sessions
             .push((data.provider.to_string(), sealed.clone()));
         sealed

@@ -4,8 +4,10 @@
 //! cannot set at all.
 
 use super::fixtures::{porte, Browser};
+use crate::server::login::flow;
 use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::login::redirect_query::RedirectQuery;
+use crate::server::session::lifecycle;
 use crate::{Error, ErrorCode, LoginRequest, ProviderId};
 
 fn query(state: &str) -> RedirectQuery {
@@ -17,7 +19,7 @@ fn query(state: &str) -> RedirectQuery {
 }
 
 async fn outcome(porte: &crate::Porte, state: &str, header: &str) -> Result<(), ErrorCode> {
-    let finished = porte.complete_login(&query(state), Some(header)).await;
+    let finished = flow::complete_login(porte, &query(state), Some(header)).await;
     finished
         .completion
         .outcome
@@ -32,7 +34,7 @@ async fn a_flow_planted_in_another_browser_finishes_nothing() {
     // The attacker starts a login in their own browser…
     let mut flow = PendingLogin::new(ProviderId::parse("corp").unwrap(), "s1");
     flow.browser = attacker.binding.fingerprint();
-    let planted = porte.0.cookies.seal(&flow).encoded().stripped().to_string();
+    let planted = porte.cookies().seal(&flow).encoded().stripped().to_string();
     // …plants its flow cookie in the victim's browser and sends the victim to the callback.
     let in_victim = format!("{planted}; {}", victim.cookie());
     assert_eq!(
@@ -79,7 +81,7 @@ fn request() -> LoginRequest {
 #[tokio::test]
 async fn a_login_binds_its_flow_to_the_browser_giving_it_a_binding_when_it_has_none() {
     let porte = acme("http://127.0.0.1:3000");
-    let started = porte.start_login(&request(), None).await.unwrap();
+    let started = flow::start_login(&porte, &request(), None).await.unwrap();
     let [flow_cookie, binding_cookie] = &started.cookies[..] else {
         panic!("a flow cookie and a binding cookie: {:?}", started.cookies);
     };
@@ -89,16 +91,14 @@ async fn a_login_binds_its_flow_to_the_browser_giving_it_a_binding_when_it_has_n
         binding_cookie.encoded().stripped()
     );
     let flow = porte
-        .0
-        .cookies
+        .cookies()
         .open(Some(&header), &started.start.state)
         .unwrap();
-    let binding = porte.binding(Some(&header)).unwrap();
+    let binding = lifecycle::binding(&porte, Some(&header)).unwrap();
     assert_eq!(flow.browser, binding.fingerprint());
     // A browser that has a binding keeps it; the flow is bound to it.
     let browser = Browser::new();
-    let again = porte
-        .start_login(&request(), Some(&browser.cookie()))
+    let again = flow::start_login(&porte, &request(), Some(&browser.cookie()))
         .await
         .unwrap();
     assert_eq!(again.cookies.len(), 1, "no new binding");
@@ -107,7 +107,7 @@ async fn a_login_binds_its_flow_to_the_browser_giving_it_a_binding_when_it_has_n
 #[tokio::test]
 async fn on_https_the_flow_and_binding_are_host_cookies() {
     let porte = acme("https://app.example");
-    let started = porte.start_login(&request(), None).await.unwrap();
+    let started = flow::start_login(&porte, &request(), None).await.unwrap();
     for cookie in &started.cookies {
         assert!(cookie.name().starts_with("__Host-"), "{cookie}");
         assert_eq!(

@@ -5,6 +5,7 @@ use super::fixtures::{porte, session, Browser};
 use crate::server::clock::now;
 use crate::server::http::extract::session_from_parts;
 use crate::server::providers::GroupSelection;
+use crate::server::session::check;
 use crate::server::session::seal::SESSION_BUDGET;
 use crate::{Error, ErrorCode, Group, ProviderId};
 
@@ -120,7 +121,7 @@ fn a_user_in_a_thousand_groups_gets_a_clear_error_or_keeps_only_the_groups_that_
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut data = session(&porte, "corp", &refs);
     let browser = Browser::new();
-    let e = porte.seal(&data, &browser.binding).unwrap_err();
+    let e = check::seal(&porte, &data, &browser.binding).unwrap_err();
     let shown = Error::from(e);
     assert_eq!(shown.error, ErrorCode::SessionTooLarge);
     assert!(shown.to_string().contains("1000 groups"), "{shown}");
@@ -132,7 +133,7 @@ fn a_user_in_a_thousand_groups_gets_a_clear_error_or_keeps_only_the_groups_that_
         user.groups,
         [Group::new("team-0042-of-a-very-large-organization", None)]
     );
-    let sealed = porte.seal(&data, &browser.binding).unwrap();
+    let sealed = check::seal(&porte, &data, &browser.binding).unwrap();
     assert!(sealed.as_str().len() <= SESSION_BUDGET);
-    assert!(porte.open_bound(&sealed, &browser.binding).is_ok());
+    assert!(check::open_bound(&porte, &sealed, &browser.binding).is_ok());
 }

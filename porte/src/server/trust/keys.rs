@@ -3,6 +3,7 @@
 //! does not know yet answers a retryable 503 instead of signing the user out for good.
 
 use super::fixtures::{opens, porte, session, Browser};
+use crate::server::login::flow;
 use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::{Error, ErrorCode, ProviderId};
@@ -48,7 +49,7 @@ async fn a_login_started_before_the_switch_finishes_after_it() {
     let browser = Browser::new();
     let mut flow = PendingLogin::new(ProviderId::parse("corp").unwrap(), "state-1");
     flow.browser = browser.binding.fingerprint();
-    let cookie = old.0.cookies.seal(&flow).encoded().stripped().to_string();
+    let cookie = old.cookies().seal(&flow).encoded().stripped().to_string();
     let header = format!("{cookie}; {}", browser.cookie());
     let query = RedirectQuery {
         code: Some("code".into()),
@@ -58,7 +59,7 @@ async fn a_login_started_before_the_switch_finishes_after_it() {
     let code = |porte: crate::Porte| {
         let (query, header) = (query.clone(), header.clone());
         async move {
-            let finished = porte.complete_login(&query, Some(&header)).await;
+            let finished = flow::complete_login(&porte, &query, Some(&header)).await;
             finished
                 .completion
                 .outcome

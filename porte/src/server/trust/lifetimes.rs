@@ -5,6 +5,7 @@
 use super::fixtures::{porte, session, Browser};
 use crate::server::clock::now;
 use crate::server::http::extract::session_from_parts;
+use crate::server::session::lifecycle;
 use crate::ErrorCode;
 
 #[tokio::test]
@@ -65,8 +66,7 @@ async fn a_restored_session_shows_the_lowered_expiry_to_the_browser() {
         ("PORTE_SESSION_MAX_AGE_SECS", "60"),
         ("PORTE_SESSION_IDLE_SECS", "60"),
     ]);
-    let restored = after
-        .restore(&sealed, Some(&browser.cookie()))
+    let restored = lifecycle::restore(&after, &sealed, Some(&browser.cookie()))
         .await
         .unwrap();
     assert_eq!(restored.session.expires_at, data.lifetime.signed_in_at + 60);

@@ -3,6 +3,7 @@
 //! everywhere, and once the store is back the receipt makes the end stick on every instance.
 
 use super::fixtures::{opens, porte_with, session, Browser, Flaky};
+use crate::server::session::lifecycle;
 use crate::server::AuthError;
 use crate::{Error, ErrorCode};
 use std::sync::Arc;
@@ -24,8 +25,7 @@ async fn a_logout_the_store_cannot_record_is_reported_and_retried_never_claimed(
     };
 
     store.set_down(true);
-    let out = a
-        .logout(&sealed, Some(&browser.cookie()), false)
+    let out = lifecycle::logout(&a, &sealed, Some(&browser.cookie()), false)
         .await
         .unwrap();
     let receipt = out.unrecorded.expect("the logout says it is not recorded");
@@ -43,7 +43,7 @@ async fn a_logout_the_store_cannot_record_is_reported_and_retried_never_claimed(
     store.set_down(false);
     // Until the receipt comes back, the copy still opens: exactly what the message warns of.
     assert_eq!(opens(&b, &copy).await, Ok(()));
-    let again = b.logout(&receipt, None, false).await.unwrap();
+    let again = lifecycle::logout(&b, &receipt, None, false).await.unwrap();
     assert!(again.unrecorded.is_none() && !again.rebind);
     for instance in [&a, &b] {
         assert_eq!(opens(instance, &copy).await, Err(ErrorCode::SessionEnded));
@@ -61,13 +61,12 @@ async fn a_receipt_presented_while_the_store_is_still_down_is_kept() {
     let mut browser = Browser::new();
     let sealed = browser.hold(&a, &session(&a, "corp", &[]));
     store.set_down(true);
-    let receipt = a
-        .logout(&sealed, Some(&browser.cookie()), false)
+    let receipt = lifecycle::logout(&a, &sealed, Some(&browser.cookie()), false)
         .await
         .unwrap()
         .unrecorded
         .unwrap();
-    let still = a.logout(&receipt, None, false).await.unwrap();
+    let still = lifecycle::logout(&a, &receipt, None, false).await.unwrap();
     assert_eq!(
         still.unrecorded,
         Some(receipt),

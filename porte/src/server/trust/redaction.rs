@@ -4,6 +4,7 @@
 
 use super::fixtures::{porte, session, Browser};
 use crate::server::http::extract::session_from_parts;
+use crate::server::login::flow;
 use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::secret::Secret;
 use crate::{
@@ -27,7 +28,7 @@ async fn no_public_type_shows_a_token_in_debug() {
         .await
         .unwrap();
     let token = TokenInfo::from(&data);
-    let authorization: Authorization = porte.authorization(&data, sealed.clone()).unwrap();
+    let authorization: Authorization = flow::authorization(&porte, &data, sealed.clone()).unwrap();
     let mut flow = PendingLogin::new(ProviderId::parse("corp").unwrap(), "state");
     flow.pkce_verifier = Some(Secret::new(format!("verifier-{MARK}")));
     flow.nonce = Some(Secret::new(format!("nonce-{MARK}")));

@@ -5,6 +5,7 @@
 use super::fixtures::{porte, session, token_endpoint, Browser};
 use crate::server::clock::now;
 use crate::server::http::extract::session_from_parts;
+use crate::server::session::lifecycle;
 use crate::{Error, ErrorCode};
 
 #[tokio::test]
@@ -28,8 +29,7 @@ async fn an_expired_access_token_without_refresh_keeps_the_session() {
     );
     // A refresh says it cannot (no made-up invalid_grant), and nothing is revoked.
     let e = Error::from(
-        porte
-            .refresh(&sealed, Some(&browser.cookie()))
+        lifecycle::refresh(&porte, &sealed, Some(&browser.cookie()))
             .await
             .unwrap_err(),
     );
@@ -66,8 +66,7 @@ async fn only_the_providers_word_on_this_grant_ends_a_session() {
         let mut browser = Browser::new();
         let sealed = browser.hold(&porte, &data);
         let e = Error::from(
-            porte
-                .refresh(&sealed, Some(&browser.cookie()))
+            lifecycle::refresh(&porte, &sealed, Some(&browser.cookie()))
                 .await
                 .unwrap_err(),
         );
