@@ -200,7 +200,7 @@ pub fn default_label(name: &str) -> String {
 mod examples {
 
     #[test]
-    fn example_1() {
+    fn variables_are_trimmed_and_blank_counts_as_unset() {
         use crate::server::config::Vars;
         let v = Vars::new([
             ("A".to_string(), " x ".to_string()),

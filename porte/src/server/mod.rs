@@ -23,10 +23,9 @@ mod trust;
 
 pub use builder::PorteBuilder;
 pub use config::{ClientSecret, ConfigError};
-pub use http::extract::{
-    optional_session, require_group, require_session, require_session_for, Session,
-};
+pub use http::extract::{optional_session, require_group, require_session, require_session_for};
 pub use http::router::PorteRouter;
+pub use http::session::Session;
 pub use porte::Porte;
 pub use revocation::{MemoryStore, RedisStore, RevocationStore, StoreError};
 

@@ -9,4 +9,5 @@ pub(crate) mod middleware;
 pub(crate) mod refusal;
 pub(crate) mod router;
 pub(crate) mod server_fn;
+pub(crate) mod session;
 pub(crate) mod start_form;

@@ -279,7 +279,7 @@ mod tests {
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn a_flow_cookie_is_encrypted_and_opens_only_for_its_state() {
         use crate::server::login::flow_cookie::{FlowCookies, PendingLogin};
         use crate::ProviderId;
         let cookies = FlowCookies::new(None, &[], false);

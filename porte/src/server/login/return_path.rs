@@ -49,7 +49,7 @@ pub fn safe_return_path(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn only_same_origin_paths_are_kept_as_return_paths() {
         use crate::server::login::return_path::safe_return_path;
         assert_eq!(
             safe_return_path("/welcome?x=1#top").as_deref(),

@@ -133,7 +133,7 @@ fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn the_next_page_is_read_from_the_link_header() {
         use crate::server::oauth::api::next_link;
         let h = r#"<https://api.github.com/user/teams?page=2>; rel="next", <https://api.github.com/user/teams?page=3>; rel="last""#;
         assert_eq!(

@@ -199,7 +199,7 @@ pub fn issuer_matches(rule: &IssuerRule, configured: &str, discovered: &str) -> 
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn a_discovery_issuer_must_match_the_configured_one_exactly_or_as_entras_template() {
         use crate::server::{oauth::discovery::issuer_matches, providers::IssuerRule};
         let entra = IssuerRule::EntraTenant {
             tenant: "common".into(),

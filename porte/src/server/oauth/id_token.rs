@@ -146,7 +146,7 @@ mod tests;
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn issuers_match_googles_schemeless_alias_and_entras_own_tenant_only() {
         use crate::server::{oauth::id_token::check_issuer, providers::IssuerRule};
         let claims = |v: serde_json::Value| v.as_object().unwrap().clone();
         let google = IssuerRule::SchemelessAlias;

@@ -53,7 +53,7 @@ pub fn logout_url(
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn logout_urls_follow_each_providers_convention_and_none_without_an_endpoint() {
         use crate::server::{
             oauth::rp_logout::{logout_url, LogoutRequest},
             providers::Logout,

@@ -78,7 +78,7 @@ fn name(secure: bool) -> String {
 #[cfg(test)]
 mod examples {
     #[test]
-    fn example_0() {
+    fn the_binding_cookie_is_httponly_and_reads_back_only_when_well_formed() {
         use crate::server::session::binding::BrowserBinding;
         let b = BrowserBinding::generate();
         let set_cookie = b.cookie(false).encoded().to_string();
