@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+#![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Leptos view types nest deeply.
 #![recursion_limit = "256"]
@@ -9,46 +10,35 @@
     allow(dead_code, unused_imports)
 )]
 
-mod auth;
-mod authorization;
-mod components;
-mod error;
-mod guards;
-mod refresh;
-mod server_fns;
-mod session_client;
-mod session_header;
-mod sync;
-mod types;
+// The crate's parts; imports flow one way: `server` and `client` use `shared`, `client` uses
+// `web`, and neither `shared` nor `web` uses anything above it.
+mod client;
+mod shared;
+mod web;
 
-pub use auth::{Auth, LoginOptions, OpenMode};
-pub use authorization::{
-    AccessToken, Authorization, Group, LoginEvent, LogoutEvent, SealedToken, SessionTimes,
-    TokenInfo, UserProfile,
+// Shared: what the server and the browser both know.
+pub use shared::{
+    AccessToken, Authorization, Error, ErrorCode, Group, InvalidProviderId, LoginEvent,
+    LogoutEvent, ProviderId, ProviderInfo, Providers, SealedToken, SessionTimes, TokenInfo,
+    UserProfile,
 };
-pub use components::{LoginButton, LoginButtons, LogoutButton, ProviderMark, SignedIn, SignedOut};
-pub use error::{Error, ErrorCode};
-pub use guards::{in_group, signed_in};
-pub use server_fns::use_providers;
-pub use session_client::SessionClient;
-pub use types::{InvalidProviderId, ProviderId, ProviderInfo, Providers};
+pub(crate) use shared::{Completion, LoginRequest, LoginStart, LOGIN_CHANNEL};
 
-pub(crate) use authorization::{Completion, LoginRequest};
-pub(crate) use types::{LoginStart, LOGIN_CHANNEL};
+// Browser (client): the login API, the components, and the calls that carry the sessions.
+pub use client::{
+    in_group, signed_in, use_providers, Auth, LoginButton, LoginButtons, LoginOptions,
+    LogoutButton, OpenMode, ProviderMark, SessionClient, SignedIn, SignedOut,
+};
 
+// Server (feature `ssr`): configuration, providers, the Axum integration, the signed-in session,
+// the revocation store.
 #[cfg(feature = "ssr")]
 mod server;
+#[cfg(feature = "test-util")]
+pub use server::check_revocation_store;
 #[cfg(feature = "ssr")]
-pub use server::*;
-
-#[cfg(feature = "hydrate")]
-mod browser;
-#[cfg(not(feature = "hydrate"))]
-#[path = "browser_stub.rs"]
-mod browser;
-
-#[cfg(feature = "hydrate")]
-mod browser_session;
-#[cfg(not(feature = "hydrate"))]
-#[path = "browser_session_stub.rs"]
-mod browser_session;
+pub use server::{
+    optional_session, providers, require_group, require_session, require_session_for, ClientSecret,
+    ConfigError, MemoryStore, Porte, PorteBuilder, PorteRouter, RedisStore, RevocationStore,
+    Session, StoreError,
+};

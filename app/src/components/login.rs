@@ -6,24 +6,24 @@ use porte::{use_providers, Auth, Error, LoginButton, LoginOptions, OpenMode, Pro
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
 fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
-    LoginOptions {
-        scope: match provider.as_str() {
-            "github" => vec!["public_repo".into()],
-            _ => Vec::new(),
-        },
-        remember_me: choices.remember.get_untracked(),
-        fall_back_to_same_tab: choices.fall_back.get_untracked(),
-        open: match choices.open.get_untracked().as_str() {
-            "same-tab" => OpenMode::SameTab,
-            "new-tab" => OpenMode::NewTab,
-            // Flet's on_open_authorization_url: the app decides; here it shows a link.
-            "link" => OpenMode::Custom(Callback::new(move |url: String| {
-                choices.link.set(Some(url))
-            })),
-            _ => OpenMode::Popup,
-        },
-        ..LoginOptions::default()
-    }
+    let scope = match provider.as_str() {
+        "github" => vec!["public_repo"],
+        _ => Vec::new(),
+    };
+    let open = match choices.open.get_untracked().as_str() {
+        "same-tab" => OpenMode::SameTab,
+        "new-tab" => OpenMode::NewTab,
+        // Flet's on_open_authorization_url: the app decides; here it shows a link.
+        "link" => OpenMode::Custom(Callback::new(move |url: String| {
+            choices.link.set(Some(url))
+        })),
+        _ => OpenMode::Popup,
+    };
+    LoginOptions::new()
+        .scope(scope)
+        .remember(choices.remember.get_untracked())
+        .fall_back_to_same_tab(choices.fall_back.get_untracked())
+        .open_mode(open)
 }
 
 /// The demo's login choices.

@@ -353,6 +353,7 @@ impl PorteBuilder {
         providers::check_unique(&specs)?;
         Ok(Config {
             origin,
+            production,
             secret,
             previous_secrets,
             next_secret,

@@ -27,6 +27,8 @@ pub use http::extract::{optional_session, require_group, require_session, requir
 pub use http::router::PorteRouter;
 pub use http::session::Session;
 pub use porte::Porte;
+#[cfg(feature = "test-util")]
+pub use revocation::contract::check_revocation_store;
 pub use revocation::{MemoryStore, RedisStore, RevocationStore, StoreError};
 
 pub(crate) use error::AuthError;

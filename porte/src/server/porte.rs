@@ -170,6 +170,9 @@ impl Porte {
                  PORTE_SECRET_KEY (32+ random bytes) to keep them; production requires it"
             );
         }
+        if self.0.providers.is_empty() {
+            tracing::warn!("{NO_PROVIDER}");
+        }
         for p in &self.0.providers {
             let logout = if p.has_provider_logout() {
                 config.post_logout_uri()
@@ -207,11 +210,20 @@ impl Porte {
     }
 }
 
+/// What to say when no provider is configured (at start-up, and on a development sign-in card).
+pub(crate) const NO_PROVIDER: &str = "No sign-in provider is configured, so there is nothing to \
+    sign in with. Add one in code (`PorteBuilder::provider(porte::providers::github(…))`) or with \
+    environment variables: `OIDC_<NAME>_ISSUER`, `OIDC_<NAME>_CLIENT_ID` and \
+    `OIDC_<NAME>_CLIENT_SECRET` for any OpenID provider, or `GITHUB_CLIENT_ID` and \
+    `GITHUB_CLIENT_SECRET` (see the README's provider table).";
+
 /// A checked configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     /// The app's public origin, e.g. `http://127.0.0.1:3000`.
     pub origin: Url,
+    /// A production run (`PORTE_ENV`): a secret key is required, and pages give no setup hints.
+    pub production: bool,
     /// Seals new session tokens and cookies (none: a random key for this process).
     pub secret: Option<AppSecret>,
     /// Still open session tokens sealed before a key rotation.

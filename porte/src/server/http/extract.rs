@@ -5,6 +5,7 @@
 
 use crate::server::error::AuthError;
 use crate::server::http::refusal::{Refusal, Renewal};
+use crate::server::http::server_fn::{not_mounted, porte_of};
 use crate::server::http::session::Session;
 use crate::server::session::check;
 use crate::server::session::lifecycle;
@@ -32,7 +33,7 @@ pub async fn require_session_for(provider: &str) -> Result<Session, Error> {
 
 /// The session with `provider`, whose user must be in the group with id `group` there
 /// (`forbidden`, 403, otherwise): another provider's group of the same name never counts. See
-/// [`Group`] for each provider's ids and [`Session::require_group`] for freshness.
+/// [`Group`](crate::Group) for each provider's ids and [`Session::require_group`] for freshness.
 ///
 /// ```no_run
 /// # use leptos::prelude::*;
@@ -74,25 +75,6 @@ async fn in_server_fn(which: Option<&ProviderId>) -> Result<Session, Error> {
             Err(refusal.error)
         }
     }
-}
-
-fn not_mounted(detail: &str) -> Error {
-    Error::new(
-        ErrorCode::ServerError,
-        Some(format!(
-            "Porte is not mounted ({detail}): add `.porte(&porte)` to the Axum router after \
-             `leptos_routes`"
-        )),
-    )
-}
-
-/// The `Porte` that [`PorteRouter::porte`](crate::PorteRouter::porte) put into the request.
-pub(crate) fn porte_of(parts: &Parts) -> Result<Porte, Error> {
-    parts
-        .extensions
-        .get::<Porte>()
-        .cloned()
-        .ok_or_else(|| not_mounted("no Porte in the request"))
 }
 
 /// Opens the session the request carries (for `which` provider, or the first one), and renews

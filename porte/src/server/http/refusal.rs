@@ -3,7 +3,7 @@
 //! again (`x-porte-renewed`) when a use moved its idle expiry. Server functions and Axum
 //! handlers (the [`Session`](crate::Session) extractor) go through the same two paths.
 
-use crate::session_header::{ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER};
+use crate::shared::wire::{ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER};
 use crate::{Error, ProviderId};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

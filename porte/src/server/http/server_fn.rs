@@ -11,7 +11,7 @@ use leptos::prelude::use_context;
 pub(crate) fn here() -> Result<(Porte, Parts), Error> {
     let parts = use_context::<Parts>()
         .ok_or_else(|| Error::new(ErrorCode::ServerError, Some("not inside a request".into())))?;
-    Ok((crate::server::http::extract::porte_of(&parts)?, parts))
+    Ok((porte_of(&parts)?, parts))
 }
 
 /// The request's `Cookie` header.
@@ -26,10 +26,10 @@ pub(crate) fn cookie_header(parts: &Parts) -> Option<&str> {
 pub(crate) fn sent_sessions(parts: &Parts) -> Vec<(crate::ProviderId, crate::SealedToken)> {
     parts
         .headers
-        .get_all(crate::session_header::SESSION_HEADER)
+        .get_all(crate::shared::wire::SESSION_HEADER)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(crate::session_header::parse)
+        .flat_map(crate::shared::wire::parse)
         .collect()
 }
 
@@ -55,8 +55,59 @@ pub(crate) fn answer(e: AuthError) -> Error {
 
 /// The providers for the sign-in buttons, and where the no-JS form posts.
 pub(crate) fn providers_for_page(porte: &Porte) -> Providers {
+    let list = porte.providers();
+    let setup_hint = (list.is_empty() && !porte.config().production)
+        .then(|| crate::server::porte::NO_PROVIDER.to_owned());
     Providers {
-        list: porte.providers(),
+        list,
         start_path: porte.config().path("start"),
+        setup_hint,
+    }
+}
+
+/// 500 naming the mistake: the app did not mount Porte (or asked outside a request).
+pub(crate) fn not_mounted(detail: &str) -> Error {
+    Error::new(
+        ErrorCode::ServerError,
+        Some(format!(
+            "Porte is not mounted ({detail}): add `.porte(&porte)` to the Axum router after \
+             `leptos_routes`"
+        )),
+    )
+}
+
+/// The `Porte` that [`PorteRouter::porte`](crate::PorteRouter::porte) put into the request.
+pub(crate) fn porte_of(parts: &Parts) -> Result<Porte, Error> {
+    parts
+        .extensions
+        .get::<Porte>()
+        .cloned()
+        .ok_or_else(|| not_mounted("no Porte in the request"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_development_server_without_providers_tells_the_page_how_to_add_one() {
+        let development = Porte::builder().production(false).build().unwrap();
+        let hint = providers_for_page(&development).setup_hint.unwrap();
+        assert!(hint.contains("OIDC_<NAME>_ISSUER"), "{hint}");
+
+        let production = Porte::builder()
+            .production(true)
+            .secret_key("k".repeat(32))
+            .build()
+            .unwrap();
+        assert_eq!(providers_for_page(&production).setup_hint, None);
+
+        let configured = Porte::builder()
+            .production(false)
+            .provider(crate::providers::github("id", "secret"))
+            .build()
+            .unwrap();
+        let page = providers_for_page(&configured);
+        assert_eq!((page.list.len(), page.setup_hint), (1, None));
     }
 }

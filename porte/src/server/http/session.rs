@@ -9,9 +9,7 @@ use crate::server::session::binding::BrowserBinding;
 use crate::server::session::check;
 use crate::server::session::seal::SessionData;
 use crate::server::{oauth::api, Porte};
-use crate::{
-    Error, ErrorCode, Group, ProviderId, ProviderInfo, SealedToken, TokenInfo, UserProfile,
-};
+use crate::{Error, ErrorCode, Group, ProviderInfo, SealedToken, TokenInfo, UserProfile};
 
 /// The signed-in user of one request: provider, user, groups, token facts, and the provider's
 /// API with the stored access token.

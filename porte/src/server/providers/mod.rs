@@ -50,7 +50,7 @@ pub use openid::openid;
 pub use wire::*;
 
 use crate::server::config::{ClientSecret, ConfigError, Vars};
-use crate::{Group, ProviderId};
+use crate::ProviderId;
 
 /// Everything Porte needs to know about one provider. Made by the constructors of this module;
 /// change what differs with the `with_…` methods or by setting fields.

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 /// Token revocation at logout.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Revocation {
     /// RFC 7009 at the discovered `revocation_endpoint` (or the explicit one), when there is one.
     Rfc7009,
@@ -20,6 +21,7 @@ pub enum Revocation {
 
 /// Discovered or explicit endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Endpoints {
     /// OpenID Connect discovery from the issuer; ID tokens are validated.
     Discovery {
@@ -43,6 +45,7 @@ pub enum Endpoints {
 
 /// How the `iss` of ID tokens is checked against the discovered issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IssuerRule {
     /// Exactly the discovered issuer.
     Exact,
@@ -60,6 +63,7 @@ pub enum IssuerRule {
 
 /// Scopes by purpose (Flet's `scopes`, `user_scopes`, `group_scopes`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Scopes {
     /// Requested at every login.
     pub base: Vec<String>,
@@ -71,6 +75,7 @@ pub struct Scopes {
 
 /// Token endpoint client authentication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ClientAuth {
     /// HTTP Basic (`client_secret_basic`).
     Basic,
@@ -91,6 +96,7 @@ impl ClientAuth {
 
 /// Where the profile document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProfileSource {
     /// The OpenID userinfo endpoint (its `sub` must match the ID token's).
     Userinfo,
@@ -98,7 +104,8 @@ pub enum ProfileSource {
     Url(String),
 }
 
-/// What a profile mapping reads.
+/// What a profile mapping reads (build one to test a mapping of your own).
+#[derive(Debug, Clone, Copy)]
 pub struct ProfileInput<'a> {
     /// The profile document.
     pub profile: &'a Map<String, Value>,
@@ -130,6 +137,7 @@ pub type MapProfile = fn(&ProfileInput) -> MappedUser;
 
 /// How the user is fetched and mapped.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Profile {
     /// The profile document's source.
     pub source: ProfileSource,
@@ -152,6 +160,7 @@ impl Profile {
 
 /// How groups are fetched.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Groups {
     /// The provider has no groups.
     None,
@@ -211,6 +220,7 @@ impl GroupSelection {
 
 /// Pagination styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Paging {
     /// The body is an array; the next page is the `Link: <…>; rel="next"` header (GitHub).
     LinkHeader,
@@ -220,6 +230,7 @@ pub enum Paging {
 
 /// RP-initiated logout.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Logout {
     /// None (GitHub, Google, LinkedIn).
     None,

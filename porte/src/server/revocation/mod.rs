@@ -6,6 +6,8 @@
 
 use futures::future::BoxFuture;
 
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) mod contract;
 mod memory;
 mod redact;
 mod redis;

@@ -216,8 +216,10 @@ impl PartialEq<&str> for ErrorCode {
 /// Why a sign-in, a session or a protected call failed: a code and a sentence for people.
 ///
 /// It is what `on_login` reports, what Porte's server functions answer (JSON with the HTTP status
-/// of its [`ErrorCode`]), and what [`require_session`](crate::require_session) returns, so your
-/// own server functions can pass it on with `?`.
+/// of its [`ErrorCode`]), and what [`require_session`] returns, so your own server functions can
+/// pass it on with `?`.
+///
+/// [`require_session`]: https://docs.rs/porte/latest/porte/fn.require_session.html
 ///
 /// ```
 /// use porte::{Error, ErrorCode};
@@ -291,5 +293,37 @@ mod tests {
         assert_eq!(ErrorCode::Other("slow_down".into()).status(), 400);
         assert_eq!(ErrorCode::ProviderUnavailable.status(), 502);
         assert_eq!(ErrorCode::ServerError.status(), 500);
+    }
+
+    #[test]
+    fn only_lasting_failures_end_a_session() {
+        for code in [
+            "invalid_grant",
+            "invalid_session",
+            "session_expired",
+            "session_ended",
+            "bad_refresh_token",
+            "unknown_provider",
+        ] {
+            assert!(ErrorCode::from(code).ends_session(), "{code}");
+        }
+        for code in [
+            "provider_timeout",
+            "provider_unavailable",
+            "token_exchange_failed",
+            "server_error",
+            "temporarily_unavailable",
+            // Redis down: the session is kept for when the store is back.
+            "session_store_unavailable",
+            // A key rotation being deployed: the next instance may know the key.
+            "session_key_unknown",
+            // The operator's mistake (a rotated client secret), not the user's grant.
+            "invalid_client",
+            "unauthorized_client",
+            // An access token that cannot be refreshed: the session itself lives on.
+            "token_expired",
+        ] {
+            assert!(!ErrorCode::from(code).ends_session(), "{code}");
+        }
     }
 }

@@ -56,14 +56,15 @@ pub fn LoginButton(
 /// ```no_run
 /// use leptos::prelude::*;
 /// use porte::{LoginButtons, LoginOptions};
-/// view! { <LoginButtons options=|_| LoginOptions { remember_me: true, ..Default::default() } /> };
+/// view! { <LoginButtons options=|_| LoginOptions::new().remember(true) /> };
 /// ```
 #[component]
 pub fn LoginButtons(
     /// The options of each sign-in, read at each click (default: [`LoginOptions::default`]).
     #[prop(optional, into)]
     options: Option<Callback<ProviderId, LoginOptions>>,
-    /// Shown when no provider is configured (default: a sentence saying so).
+    /// Shown when no provider is configured (default: a sentence saying so). In development the
+    /// server's hint on how to configure one follows it.
     #[prop(optional, into)]
     empty: Option<ViewFn>,
 ) -> impl IntoView {
@@ -77,10 +78,15 @@ pub fn LoginButtons(
     view! {
         <Suspense fallback=|| ()>
             {move || providers.get().map(|found| match found {
-                Ok(p) if p.list.is_empty() => match empty.clone() {
-                    Some(v) => v.run(),
-                    None => view! { <p class="porte-muted">"No sign-in provider is configured."</p> }.into_any(),
-                },
+                Ok(p) if p.list.is_empty() => {
+                    let empty = match empty.clone() {
+                        Some(v) => v.run(),
+                        None => view! { <p class="porte-muted">"No sign-in provider is configured."</p> }.into_any(),
+                    };
+                    // Development only (the server sends no hint in production): how to add one.
+                    let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
+                    view! { {empty} {hint} }.into_any()
+                }
                 Ok(p) => view! {
                     <form class="porte-providers" method="post" action=p.start_path>
                         {p.list.into_iter().map(|info| {

@@ -2,7 +2,7 @@
 //! provider, sealed token) and the events the app listens to. Nothing here is secret: the
 //! refresh token and the client secret stay inside [`SealedToken`] or on the server.
 
-use crate::{Error, ProviderId};
+use super::{Error, ErrorCode, ProviderId, ProviderInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -228,10 +228,11 @@ impl fmt::Debug for SealedToken {
 /// with `session_expired`.
 ///
 /// ```
-/// let t = porte::SessionTimes { signed_in_at: 100, expires_at: 1_000, idle_until: 400 };
-/// assert_eq!(t.ends_at(), 400);
+/// let t = porte::SessionTimes::new(100, 1_000, 400);
+/// assert_eq!((t.expires_at, t.ends_at()), (1_000, 400));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionTimes {
     /// The sign-in.
     pub signed_in_at: u64,
@@ -242,6 +243,16 @@ pub struct SessionTimes {
 }
 
 impl SessionTimes {
+    /// The times of a session signed in at `signed_in_at` that ends at `expires_at` whatever
+    /// happens, and at `idle_until` unless it is used before.
+    pub fn new(signed_in_at: u64, expires_at: u64, idle_until: u64) -> Self {
+        Self {
+            signed_in_at,
+            expires_at,
+            idle_until,
+        }
+    }
+
     /// When the session ends if it is not used again.
     pub fn ends_at(&self) -> u64 {
         self.expires_at.min(self.idle_until)
@@ -250,9 +261,10 @@ impl SessionTimes {
 
 /// One provider's sign-in: Flet's `page.auth` (`token`, `user`, `provider`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Authorization {
     /// Which provider, and its label.
-    pub provider: crate::ProviderInfo,
+    pub provider: ProviderInfo,
     /// The token facts.
     pub token: TokenInfo,
     /// The user (absent when the login asked for `fetch_user: false`).
@@ -272,6 +284,7 @@ pub struct Authorization {
 /// assert_eq!((e.error.as_str(), e.error_description.as_deref()), ("access_denied", Some("No")));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoginEvent {
     /// The provider the login was for, when known.
     pub provider: Option<ProviderId>,
@@ -308,6 +321,7 @@ impl LoginEvent {
 
 /// What `on_logout` receives.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogoutEvent {
     /// The provider signed out of.
     pub provider: ProviderId,
@@ -315,7 +329,7 @@ pub struct LogoutEvent {
     pub reason: Option<String>,
     /// Why, as a code, when the session ended by itself: `session_expired`, `session_ended`,
     /// `invalid_session`, the provider's `invalid_grant`, …
-    pub code: Option<crate::ErrorCode>,
+    pub code: Option<ErrorCode>,
 }
 
 /// What the page asks the server for when a login starts (the serialisable part of
@@ -345,12 +359,11 @@ pub struct Completion {
     pub outcome: Result<Authorization, Error>,
 }
 
-/// The examples that were in this module's docs (its items are private).
 #[cfg(test)]
-mod examples {
+mod tests {
     #[test]
-    fn example_3() {
-        use crate::{Completion, Error};
+    fn a_completion_survives_its_trip_through_json() {
+        use super::{Completion, Error};
         let c = Completion {
             state: Some("abc".into()),
             outcome: Err(Error::new("access_denied", None)),

@@ -1,9 +1,14 @@
 //! [`SessionClient`]: the server-function client that sends the browser's sessions with each call,
-//! so the server function can ask [`require_session`](crate::require_session) who is signed in.
+//! so the server function can ask [`require_session`](crate::require_session) who is signed in;
+//! it refreshes and sends again on `token_expired`, keeps a session the server sealed again, and
+//! ends one the server refuses for good.
 
-use crate::browser_session as browser;
-use crate::session_header;
-use crate::{Auth, Error, ErrorCode, ProviderId, SealedToken};
+use super::refresh::{refreshed, sessions, sessions_for_call};
+use super::session::{end, renewed};
+use super::state::{on_this_page, State};
+use crate::shared::wire;
+use crate::web::fetch::{detach, fetch};
+use crate::{Error, ErrorCode, ProviderId, SealedToken};
 use bytes::Bytes;
 use futures::Stream;
 use leptos::server_fn::client::browser::BrowserClient;
@@ -36,6 +41,7 @@ use std::future::Future;
 /// `not_signed_in` (401): it fails closed.
 ///
 /// Streaming responses arrive whole (one chunk) through this client.
+#[derive(Debug)]
 pub struct SessionClient;
 
 impl<E, IS, OS> Client<E, IS, OS> for SessionClient
@@ -78,54 +84,70 @@ where
 /// Sends a server-function call with the page's sessions; refreshes and sends again once on
 /// `token_expired`; ends a session the server refuses for good.
 async fn send_with_sessions(raw: web_sys::Request) -> Result<web_sys::Response, String> {
-    let (first, spare) = browser::detach(raw)?;
-    let Some(auth) = Auth::on_this_page() else {
-        return browser::fetch(&first, None).await;
+    let (first, spare) = detach(raw)?;
+    let Some(state) = on_this_page() else {
+        return fetch(&first, None).await;
     };
-    let sessions = auth.sessions_for_call().await;
-    let response = browser::fetch(&first, header_value(&sessions).as_deref()).await?;
+    let sent = sessions_for_call(state).await;
+    let response = fetch(&first, header_value(&sent).as_deref()).await?;
     let Some((code, Some(provider))) = refusal(&response) else {
-        keep_renewal(auth, &sessions, &response);
+        keep_renewal(state, &sent, &response);
         return Ok(response);
     };
-    if code == ErrorCode::TokenExpired && auth.refreshed(&provider).await.is_ok() {
-        let sessions = auth.sessions();
-        let response = browser::fetch(&spare, header_value(&sessions).as_deref()).await?;
-        keep_renewal(auth, &sessions, &response);
+    if code == ErrorCode::TokenExpired && refreshed(state, &provider).await.is_ok() {
+        let sent = sessions(state);
+        let response = fetch(&spare, header_value(&sent).as_deref()).await?;
+        keep_renewal(state, &sent, &response);
         return Ok(response);
     }
     if code.ends_session() {
-        auth.refused(&provider, Error::new(code, None));
+        // The server refused the session for good: it ends in every tab.
+        end(state, &provider, Some(Error::new(code, None)), true);
     }
     Ok(response)
 }
 
 /// A session the server sealed again with a later idle expiry (`x-porte-renewed`).
-fn keep_renewal(auth: Auth, sent: &[(ProviderId, SealedToken)], response: &web_sys::Response) {
-    let Some(value) = response
-        .headers()
-        .get(session_header::RENEWED_HEADER)
-        .ok()
-        .flatten()
-    else {
+fn keep_renewal(state: State, sent: &[(ProviderId, SealedToken)], response: &web_sys::Response) {
+    let Some(value) = response.headers().get(wire::RENEWED_HEADER).ok().flatten() else {
         return;
     };
     let Some((item, idle)) = value.rsplit_once(';') else {
         return;
     };
     let (Some((provider, fresh)), Ok(idle_until)) = (
-        session_header::parse(item).into_iter().next(),
+        wire::parse(item).into_iter().next(),
         idle.trim().parse::<u64>(),
     ) else {
         return;
     };
     if let Some((_, token)) = sent.iter().find(|(p, _)| *p == provider) {
-        auth.renewed_by_call(&provider, token, fresh, idle_until);
+        renewed_by_call(state, &provider, token, fresh, idle_until);
     }
 }
 
+/// A call made with `sent` came back with that session sealed again (`x-porte-renewed`):
+/// keep it, unless the session moved on meanwhile (a refresh holds the newer refresh token).
+fn renewed_by_call(
+    state: State,
+    provider: &ProviderId,
+    sent: &SealedToken,
+    fresh: SealedToken,
+    idle_until: u64,
+) {
+    let Some(mut a) = state.authorization(provider) else {
+        return;
+    };
+    if &a.sealed != sent {
+        return;
+    }
+    a.sealed = fresh;
+    a.session.idle_until = idle_until;
+    renewed(state, a);
+}
+
 fn header_value(sessions: &[(ProviderId, SealedToken)]) -> Option<String> {
-    (!sessions.is_empty()).then(|| session_header::format(sessions.iter().map(|(p, t)| (p, t))))
+    (!sessions.is_empty()).then(|| wire::format(sessions.iter().map(|(p, t)| (p, t))))
 }
 
 /// The code and provider of a refused call (from its headers; the body stays unread).
@@ -134,9 +156,9 @@ fn refusal(response: &web_sys::Response) -> Option<(ErrorCode, Option<ProviderId
         return None;
     }
     let headers = response.headers();
-    let code = headers.get(session_header::ERROR_HEADER).ok().flatten()?;
+    let code = headers.get(wire::ERROR_HEADER).ok().flatten()?;
     let provider = headers
-        .get(session_header::PROVIDER_HEADER)
+        .get(wire::PROVIDER_HEADER)
         .ok()
         .flatten()
         .and_then(|p| ProviderId::parse(&p).ok());
@@ -145,6 +167,13 @@ fn refusal(response: &web_sys::Response) -> Option<(ErrorCode, Option<ProviderId
 
 /// The response to a call made through [`SessionClient`].
 pub struct SessionResponse(SendWrapper<web_sys::Response>);
+
+impl std::fmt::Debug for SessionResponse {
+    // Not the response itself: it can only be read on the page's thread.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionResponse").finish_non_exhaustive()
+    }
+}
 
 impl SessionResponse {
     fn header(&self, name: &str) -> Option<String> {

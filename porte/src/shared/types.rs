@@ -1,12 +1,10 @@
-//! Types shared by the server and the browser: what a login produces and how it travels.
+//! The providers as the page sees them ([`ProviderId`], [`ProviderInfo`], [`Providers`]) and the
+//! start of a login ([`LoginStart`]).
 //!
 //! Nothing here is secret: these values are rendered into HTML or sent to the wasm.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// Name of the `BroadcastChannel` on which the completion page reports to the page that opened it.
-pub const LOGIN_CHANNEL: &str = "porte-login";
 
 /// The id of a configured provider: lowercase ASCII letters, digits, `-` and `_`.
 ///
@@ -70,11 +68,11 @@ pub struct InvalidProviderId(pub String);
 ///
 /// ```
 /// use porte::{ProviderId, ProviderInfo};
-/// let info = ProviderInfo { id: ProviderId::parse("local").unwrap(), label: "Local".into(),
-///     brand: "openid".into() };
+/// let info = ProviderInfo::new(ProviderId::parse("local").unwrap(), "Local", "openid");
 /// assert_eq!(info.button_text(), "Continue with Local");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProviderInfo {
     /// Stable id, used in requests.
     pub id: ProviderId,
@@ -86,6 +84,15 @@ pub struct ProviderInfo {
 }
 
 impl ProviderInfo {
+    /// A provider with its id, the name its button shows and its mark.
+    pub fn new(id: ProviderId, label: impl Into<String>, brand: impl Into<String>) -> Self {
+        Self {
+            id,
+            label: label.into(),
+            brand: brand.into(),
+        }
+    }
+
     /// The sign-in button's text.
     pub fn button_text(&self) -> String {
         format!("Continue with {}", self.label)
@@ -103,15 +110,14 @@ pub struct LoginStart {
 
 /// The configured providers, as the sign-in page needs them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Providers {
     /// One entry per provider, in configuration order.
     pub list: Vec<ProviderInfo>,
     /// Where the no-JS sign-in form posts (`<base>/start`).
     pub start_path: String,
-}
-
-/// JSON from a string, read as bytes: server functions' answers are read that way, so each type
-/// Porte receives has one deserializer in the wasm instead of two (≈ 15 KB).
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_slice(text.as_bytes()).ok()
+    /// In development with no provider configured: how to configure one (the sign-in buttons
+    /// show it instead of an empty card). Never set in production.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_hint: Option<String>,
 }

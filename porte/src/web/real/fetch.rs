@@ -1,0 +1,47 @@
+//! The `fetch` of server-function calls that carry the sessions: the request taken out of
+//! leptos' hands, and sent with the `x-porte-session` header.
+
+use crate::shared::wire::SESSION_HEADER;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A server-function request taken out of leptos' hands: a copy without its abort signal (which
+/// fires when leptos' wrapper is dropped), and a spare copy to send again once.
+pub(crate) fn detach(
+    raw: web_sys::Request,
+) -> Result<(web_sys::Request, web_sys::Request), String> {
+    // `signal: null` explicitly (an absent or undefined member would keep the aborted one).
+    let init = web_sys::RequestInit::new();
+    js_sys::Reflect::set(&init, &JsValue::from_str("signal"), &JsValue::NULL).map_err(js_error)?;
+    let first = web_sys::Request::new_with_request_and_init(&raw, &init).map_err(js_error)?;
+    let spare = first.clone().map_err(js_error)?;
+    Ok((first, spare))
+}
+
+/// Sends `request` with `sessions` (the `x-porte-session` value) when there are any.
+pub(crate) async fn fetch(
+    request: &web_sys::Request,
+    sessions: Option<&str>,
+) -> Result<web_sys::Response, String> {
+    if let Some(value) = sessions {
+        request
+            .headers()
+            .set(SESSION_HEADER, value)
+            .map_err(js_error)?;
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(request))
+        .await
+        .map_err(js_error)?;
+    response.dyn_into().map_err(js_error)
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()?
+                .as_string()
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
