@@ -35,7 +35,7 @@ test("Cancel closes the sign-in window and the page is ready again", async ({ pa
   await expect(popup.getByLabel("Username")).toBeVisible();
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect.poll(() => popup.isClosed()).toBe(true);
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("cancelled");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("cancelled");
   await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
   await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
 });

@@ -70,7 +70,7 @@ test("absolute lifetime of 5 s: the session ends by itself in both tabs with ses
   await expect(card(other, "local")).toBeVisible();
 
   for (const tab of [page, other]) {
-    await expect(tab.getByRole("alert").locator(".error-code")).toHaveText("session_expired", { timeout: 15_000 });
+    await expect(tab.getByRole("alert").locator(".porte-error-code")).toHaveText("session_expired", { timeout: 15_000 });
     await expect(card(tab, "local")).toHaveCount(0);
   }
   expect(await tabSessions(page)).toEqual({});
@@ -101,7 +101,7 @@ test("idle lifetime of 4 s: a session nobody uses ends; one in use lives past it
   await loginGitHub(lazy);
   const token = (await tabSessions(lazy)).github;
   const cookie = await bindCookie(lazy);
-  await expect(lazy.getByRole("alert").locator(".error-code")).toHaveText("session_expired", { timeout: 15_000 });
+  await expect(lazy.getByRole("alert").locator(".porte-error-code")).toHaveText("session_expired", { timeout: 15_000 });
   await expect(card(lazy, "github")).toHaveCount(0);
   expect(await replay(3005, `github=${token}`, cookie)).toEqual({ status: 401, code: "session_expired" });
   await idle.close();

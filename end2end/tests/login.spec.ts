@@ -56,8 +56,8 @@ test("consent denied at the provider shows the provider's error and description"
   await popup.getByRole("button", { name: "Deny" }).click();
 
   const alert = page.getByRole("alert");
-  await expect(alert.locator(".error-code")).toHaveText("access_denied");
-  await expect(alert.locator(".error-description")).toHaveText("The user denied the request");
+  await expect(alert.locator(".porte-error-code")).toHaveText("access_denied");
+  await expect(alert.locator(".porte-error-description")).toHaveText("The user denied the request");
   await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
   await alert.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByRole("alert")).toHaveCount(0);
@@ -82,7 +82,7 @@ test("closing the sign-in window reports popup_closed and the page is ready agai
   await page.clock.fastForward(5_000);
   await popup.close();
 
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_closed");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("popup_closed");
   await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
 });
 
@@ -95,6 +95,6 @@ test("a blocked popup is reported as popup_blocked when the fall-back is off", a
   await page.getByLabel("Use this tab if pop-ups are blocked").uncheck();
   await page.getByRole("button", { name: "Continue with Local" }).click();
 
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("popup_blocked");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("popup_blocked");
   await expect(page.getByRole("button", { name: "Continue with Local" })).toBeEnabled();
 });

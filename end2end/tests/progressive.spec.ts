@@ -26,5 +26,5 @@ test("before the wasm loads, an unknown provider posted to the form comes back a
   await page.locator('button[name="provider"]').first().evaluate((b) => ((b as HTMLButtonElement).value = "gone"));
   await page.unroute(/\/pkg\/.*\.wasm$/);
   await page.locator('button[name="provider"]').first().click();
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("unknown_provider");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("unknown_provider");
 });

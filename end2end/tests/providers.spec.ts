@@ -53,8 +53,8 @@ test("GitHub: cancelling at the provider shows its error and description", async
   const popup = await clickLoginWith(page, "GitHub");
   await popup.getByRole("button", { name: "Cancel" }).click();
   const alert = page.getByRole("alert");
-  await expect(alert.locator(".error-code")).toHaveText("access_denied");
-  await expect(alert.locator(".error-description")).toHaveText("The user has denied your application access.");
+  await expect(alert.locator(".porte-error-code")).toHaveText("access_denied");
+  await expect(alert.locator(".porte-error-description")).toHaveText("The user has denied your application access.");
 });
 
 for (const user of [

@@ -47,7 +47,7 @@ for (const [name, iss] of [
     await attacker.goto(`/api/oauth/redirect?${forged}`);
     await expect(attacker.getByRole("status")).toContainText("issuer_mismatch");
     // The page that started the login learns of the failure too.
-    await expect(page.getByRole("alert").locator(".error-code")).toHaveText("issuer_mismatch");
+    await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("issuer_mismatch");
   });
 }
 

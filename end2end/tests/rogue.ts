@@ -46,7 +46,7 @@ export async function startClock(page: Page) {
       true,
     );
     new MutationObserver(() => {
-      if (w.porteErrorShown === undefined && document.querySelector(".error-code")) {
+      if (w.porteErrorShown === undefined && document.querySelector(".porte-error-code")) {
         w.porteErrorShown = performance.now();
       }
     }).observe(document.body, { childList: true, subtree: true });
@@ -64,8 +64,8 @@ export async function clickToError(page: Page): Promise<number> {
 /** The page shows the login's error: this code, and a readable description without internals. */
 export async function expectLoginError(page: Page, code: string, options: { timeout?: number; description?: string } = {}) {
   const alert = page.getByRole("alert");
-  await expect(alert.locator(".error-code")).toHaveText(code, { timeout: options.timeout });
-  const description = alert.locator(".error-description");
+  await expect(alert.locator(".porte-error-code")).toHaveText(code, { timeout: options.timeout });
+  const description = alert.locator(".porte-error-description");
   if (options.description !== undefined) await expect(description).toHaveText(options.description);
   else await expect(description).toHaveText(/\w+ \w+/);
   // Addresses, ports and parser messages stay in the server log.

@@ -61,7 +61,7 @@ test("a tampered stored token is refused, removed, and the page shows signed out
   const flipped = token.slice(0, -3) + (token.at(-3) === "A" ? "B" : "A") + token.slice(-2);
   await page.evaluate((t) => localStorage.setItem("porte.sessions", JSON.stringify({ authgear: t })), flipped);
   await page.reload();
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Continue with Authgear" })).toBeEnabled();
   expect(await storedSessions(page)).toEqual({});
@@ -79,7 +79,7 @@ test("a stolen token copied into another browser cannot be restored there", asyn
   await openHome(other);
   await other.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), stolen);
   await openHome(other);
-  await expect(other.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
+  await expect(other.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(other, "authgear")).toHaveCount(0);
   expect(await storedSessions(other)).toEqual({});
   // The owner's browser still has its session.
@@ -129,7 +129,7 @@ test("logout everywhere revokes the tokens and ends the provider session; the ol
   // The old token, put back: this browser has a new binding since the logout, so it never opens.
   await page.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), before);
   await page.reload();
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText("invalid_session");
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
   expect(await storedSessions(page)).toEqual({});
 });
@@ -160,7 +160,7 @@ test("logout is final in this browser: a copy kept from before is refused; the o
     localStorage.setItem("porte.sessions", JSON.stringify({ ...now, authgear: old }));
   }, copy.authgear);
   await page.reload();
-  await expect(page.getByRole("alert").locator(".error-code")).toHaveText(/^(invalid_session|session_ended)$/);
+  await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText(/^(invalid_session|session_ended)$/);
   await expect(card(page, "authgear")).toHaveCount(0);
   expect(Object.keys(await storedSessions(page))).not.toContain("authgear");
 });

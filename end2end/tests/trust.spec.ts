@@ -89,7 +89,7 @@ test.describe("groups", () => {
     const again = await third.newPage();
     await open(again);
     await loginMicrosoft(again, "mallory");
-    await expect(again.getByRole("alert").locator(".error-code")).toHaveText("access_denied");
+    await expect(again.getByRole("alert").locator(".porte-error-code")).toHaveText("access_denied");
     await expect(card(again, "azure")).toHaveCount(0);
     await third.close();
   });
@@ -170,7 +170,7 @@ test.describe("instances", () => {
     await card(page, "github").getByRole("button", { name: "Logout", exact: true }).click();
     // Signed out here, and told that the other servers do not know yet.
     await expect(card(page, "github")).toHaveCount(0);
-    await expect(page.getByRole("alert").locator(".error-code")).toHaveText("logout_incomplete");
+    await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("logout_incomplete");
     await expect(page.getByRole("alert")).toContainText("could not be told yet");
 
     await redis.resume();

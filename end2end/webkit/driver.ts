@@ -209,8 +209,8 @@ export const heading = (text: string) =>
   By.xpath(`//*[self::h1 or self::h2 or self::h3][normalize-space(.)=${lit(text)}]`);
 /** The card of one signed-in provider. */
 export const card = (provider: string) => By.css(`section.signed-in[data-provider="${provider}"]`);
-export const alertCode = By.css('[role="alert"] .error-code');
-export const alertDescription = By.css('[role="alert"] .error-description');
+export const alertCode = By.css('[role="alert"] .porte-error-code');
+export const alertDescription = By.css('[role="alert"] .porte-error-description');
 
 /** How many elements match now (0 while there are none). */
 export async function count(driver: WebDriver, by: Locator): Promise<number> {
@@ -368,7 +368,7 @@ export async function sessionView(
 ): Promise<{ cards: number; token: string | null; error: string | null }> {
   return driver.executeScript(
     `const cards = document.querySelectorAll('section.signed-in[data-provider="' + arguments[0] + '"]');
-     const error = document.querySelector('[role="alert"] .error-code');
+     const error = document.querySelector('[role="alert"] .porte-error-code');
      return { cards: cards.length, token: cards[0]?.getAttribute("data-token") ?? null,
               error: error ? error.textContent : null };`,
     provider,

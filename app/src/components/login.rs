@@ -1,8 +1,8 @@
-//! The sign-in card: one button per configured provider that is not signed in yet, with the
-//! demo's options (remember me, how the sign-in opens), and the error banner.
+//! The sign-in card: Porte's buttons (one per configured provider not signed in yet) with the
+//! demo's options (remember me, how the sign-in opens), and Porte's error banner.
 
 use leptos::prelude::*;
-use porte::{use_providers, Auth, Error, LoginButton, LoginOptions, OpenMode, ProviderId};
+use porte::{Auth, LoginButtons, LoginError, LoginOptions, OpenMode, ProviderId};
 
 /// The demo's per-provider choices: GitHub asks for `public_repo` to list repositories.
 fn demo_options(provider: &ProviderId, choices: Choices) -> LoginOptions {
@@ -40,7 +40,6 @@ struct Choices {
 #[component]
 pub fn LoginPanel() -> impl IntoView {
     let auth = Auth::expect();
-    let providers = use_providers();
     let choices = Choices {
         remember: RwSignal::new(false),
         fall_back: RwSignal::new(true),
@@ -53,45 +52,17 @@ pub fn LoginPanel() -> impl IntoView {
         open,
         link,
     } = choices;
-    // A session that ends by itself (revoked grant, expired refresh) says why.
-    auth.on_logout(move |e| {
-        if let Some(reason) = e.reason {
-            let code = e.code.unwrap_or(porte::ErrorCode::SessionEnded);
-            auth.error().set(Some(Error::new(code, Some(reason))));
-        }
-    });
-    let signed_in = move |id: &ProviderId| {
-        auth.authorizations()
-            .with(|all| all.iter().any(|a| &a.provider.id == id))
-    };
     view! {
         <section class="card" aria-labelledby="login-title">
-            <ErrorBanner error=auth.error() />
+            <LoginError />
             {move || auth.notice().get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
             <h2 id="login-title">"Sign in"</h2>
-            <Suspense fallback=|| view! { <p class="muted">"Loading providers…"</p> }>
-                {move || providers.get().map(|found| match found {
-                    Ok(p) if p.list.is_empty() => view! {
-                        <p class="muted">"No sign-in provider is configured. Set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_ID and OIDC_<NAME>_CLIENT_SECRET (see the README)."</p>
-                    }.into_any(),
-                    // A plain form until the wasm takes over: each button then still starts a
-                    // same-tab login through the server (progressive enhancement).
-                    Ok(p) => view! {
-                        <form class="providers" method="post" action=p.start_path>
-                            {p.list.into_iter().map(|info| {
-                                let id = info.id.clone();
-                                view! {
-                                    <Show when=move || !signed_in(&id)>
-                                        <LoginButton provider=info.clone()
-                                            options=move |id: ProviderId| demo_options(&id, choices) />
-                                    </Show>
-                                }
-                            }).collect_view()}
-                        </form>
-                    }.into_any(),
-                    Err(e) => view! { <p class="muted">{format!("Providers unavailable: {e}")}</p> }.into_any(),
-                })}
-            </Suspense>
+            // A plain form until the wasm takes over: each button then still starts a same-tab
+            // login through the server (progressive enhancement).
+            <LoginButtons
+                options=move |id: ProviderId| demo_options(&id, choices)
+                loading=|| view! { <p class="muted">"Loading providers…"</p> }
+            />
             <fieldset class="options">
                 <legend>"Options"</legend>
                 <label><input type="checkbox" name="remember" bind:checked=remember />" Remember me"</label>
@@ -108,19 +79,5 @@ pub fn LoginPanel() -> impl IntoView {
                 <button type="button" class="cancel" on:click=move |_| auth.cancel()>"Cancel"</button>
             </Show>
         </section>
-    }
-}
-
-/// A dismissible, announced error.
-#[component]
-pub fn ErrorBanner(error: RwSignal<Option<Error>>) -> impl IntoView {
-    move || {
-        error.get().map(|e| view! {
-            <div class="error-banner" role="alert">
-                <p><strong class="error-code">{e.error.to_string()}</strong></p>
-                {e.description.clone().map(|d| view! { <p class="error-description">{d}</p> })}
-                <button type="button" class="dismiss" on:click=move |_| error.set(None)>"Dismiss"</button>
-            </div>
-        })
     }
 }

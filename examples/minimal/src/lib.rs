@@ -1,7 +1,7 @@
 //! The smallest app with Porte: sign in, see who you are, ask the server for your own data.
 
 use leptos::prelude::*;
-use porte::{Auth, LoginButtons, LogoutButton, SignedIn, SignedOut};
+use porte::{Auth, LoginButtons, LoginError, LogoutButton, SignedIn, SignedOut};
 
 /// The signed-in user's own data; only their browser, with their session, gets it.
 #[server(client = porte::SessionClient)]
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <p>"Signed in as " {name}</p>
                 <LogoutButton />
             </SignedIn>
+            <LoginError />
             <SignedOut>
                 <LoginButtons />
             </SignedOut>

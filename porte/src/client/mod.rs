@@ -25,7 +25,9 @@ mod state;
 mod sync;
 
 pub use auth::Auth;
-pub use components::{LoginButton, LoginButtons, LogoutButton, ProviderMark, SignedIn, SignedOut};
+pub use components::{
+    LoginButton, LoginButtons, LoginError, LogoutButton, ProviderMark, SignedIn, SignedOut,
+};
 pub use guards::{in_group, signed_in};
 pub use options::{LoginOptions, OpenMode};
 pub use server_fns::use_providers;

@@ -63,6 +63,9 @@ pub fn LoginButtons(
     /// The options of each sign-in, read at each click (default: [`LoginOptions::default`]).
     #[prop(optional, into)]
     options: Option<Callback<ProviderId, LoginOptions>>,
+    /// Shown while the provider list loads (default: nothing).
+    #[prop(optional, into)]
+    loading: Option<ViewFn>,
     /// Shown when no provider is configured (default: a sentence saying so). In development the
     /// server's hint on how to configure one follows it.
     #[prop(optional, into)]
@@ -76,7 +79,7 @@ pub fn LoginButtons(
             .with(|all| all.iter().any(|a| &a.provider.id == id))
     };
     view! {
-        <Suspense fallback=|| ()>
+        <Suspense fallback=move || loading.as_ref().map(ViewFn::run)>
             {move || providers.get().map(|found| match found {
                 Ok(p) if p.list.is_empty() => {
                     let empty = match empty.clone() {
