@@ -133,7 +133,8 @@ impl Auth {
         self.state.notice
     }
 
-    /// The last login error, until dismissed or the next login.
+    /// The last login error, or why a session ended without the user asking (the provider
+    /// revoked the grant, it expired, another tab saw it end), until dismissed or the next login.
     pub fn error(&self) -> RwSignal<Option<Error>> {
         self.state.error
     }

@@ -82,8 +82,13 @@ impl State {
         }
     }
 
-    /// Tells the app's `on_logout` handlers.
+    /// Tells the app's `on_logout` handlers; a session that ended by itself (not by the user's
+    /// logout) also becomes the page's error, which [`LoginError`](crate::LoginError) shows.
     pub(crate) fn fire_logout(self, event: LogoutEvent) {
+        if let Some(reason) = &event.reason {
+            let code = event.code.clone().unwrap_or(crate::ErrorCode::SessionEnded);
+            self.error.set(Some(Error::new(code, Some(reason.clone()))));
+        }
         for h in self.handlers.with_value(|h| h.on_logout.clone()) {
             h.run(event.clone());
         }

@@ -1,6 +1,6 @@
 //! Why a sign-in failed, or why a session ended without the user asking.
 
-use crate::{Auth, Error, ErrorCode};
+use crate::Auth;
 use leptos::prelude::*;
 
 /// The last sign-in's error (`access_denied`, `popup_closed`, …) or the reason a session ended
@@ -18,15 +18,7 @@ use leptos::prelude::*;
 /// ```
 #[component]
 pub fn LoginError() -> impl IntoView {
-    let auth = Auth::expect();
-    let error = auth.error();
-    // A session that ends by itself says why; one the user ended says nothing.
-    auth.on_logout(move |e| {
-        if let Some(reason) = e.reason {
-            let code = e.code.unwrap_or(ErrorCode::SessionEnded);
-            error.set(Some(Error::new(code, Some(reason))));
-        }
-    });
+    let error = Auth::expect().error();
     move || {
         error.get().map(|e| {
             view! {
