@@ -1,77 +1,138 @@
-//! What the browser keeps across reloads (gloo-storage): the session tokens (local storage for
-//! "remember me", the tab's session storage otherwise, so a reload keeps the sign-in) and the
-//! receipts of logouts the server could not record yet.
+//! What the browser keeps across reloads (`localStorage`, `sessionStorage`): the session tokens
+//! (local storage for "remember me", the tab's session storage otherwise, so a reload keeps the
+//! sign-in) and the receipts of logouts the server could not record yet. Both are JSON: an
+//! object of provider id → sealed token, and an array of receipts.
 
+use crate::shared::wire::parse_json;
 use crate::{ProviderId, SealedToken};
-use gloo_storage::{LocalStorage, SessionStorage, Storage};
-use std::collections::BTreeMap;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
+use web_sys::Storage;
 
-/// Local-storage key of the remembered session tokens (provider id → sealed token).
+/// Storage key of the session tokens (provider id → sealed token).
 const STORE_KEY: &str = "porte.sessions";
 /// Local-storage key of the receipts of logouts the server could not record yet.
 const LOGOUTS_KEY: &str = "porte.logouts";
 
-type Stored = BTreeMap<String, String>;
+/// Provider id → sealed token, in the order stored (a JSON object; a handful of entries, so a
+/// list instead of a map type: less wasm).
+#[derive(Default)]
+struct Stored(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Stored {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Stored;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Stored, A::Error> {
+                let mut all = Vec::new();
+                while let Some(entry) = m.next_entry::<String, String>()? {
+                    all.retain(|(p, _): &(String, String)| *p != entry.0);
+                    all.push(entry);
+                }
+                Ok(Stored(all))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+impl Serialize for Stored {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(p, t)| (p, t)))
+    }
+}
+
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn this_tab() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The JSON value under `key` (nothing when absent or not that type).
+fn get<T: serde::de::DeserializeOwned + Default>(storage: &Option<Storage>, key: &str) -> T {
+    storage
+        .as_ref()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .and_then(|text| parse_json(&text))
+        .unwrap_or_default()
+}
+
+fn set(storage: &Option<Storage>, key: &str, value: &impl Serialize) {
+    if let (Some(s), Ok(text)) = (storage, serde_json::to_string(value)) {
+        let _ = s.set_item(key, &text);
+    }
+}
 
 /// The stored session tokens, and whether each is remembered (local storage) rather than kept
-/// for this tab only (session storage).
+/// for this tab only (session storage); a remembered one wins over this tab's.
 pub(crate) fn stored_sessions() -> Vec<(ProviderId, SealedToken, bool)> {
-    let remembered = LocalStorage::get::<Stored>(STORE_KEY).unwrap_or_default();
-    let this_tab = SessionStorage::get::<Stored>(STORE_KEY).unwrap_or_default();
-    let mut all: BTreeMap<String, (String, bool)> =
-        this_tab.into_iter().map(|(p, t)| (p, (t, false))).collect();
-    all.extend(remembered.into_iter().map(|(p, t)| (p, (t, true))));
-    all.into_iter()
-        .filter_map(|(id, (t, remember))| {
-            Some((ProviderId::parse(&id).ok()?, SealedToken::new(t), remember))
-        })
-        .collect()
+    let Stored(remembered) = get(&local(), STORE_KEY);
+    let Stored(tab) = get(&this_tab(), STORE_KEY);
+    let mut all: Vec<(ProviderId, SealedToken, bool)> = Vec::new();
+    for (id, token, remember) in tab
+        .into_iter()
+        .map(|(p, t)| (p, t, false))
+        .chain(remembered.into_iter().map(|(p, t)| (p, t, true)))
+    {
+        let Ok(id) = ProviderId::parse(&id) else {
+            continue;
+        };
+        all.retain(|(p, _, _)| *p != id);
+        all.push((id, SealedToken::new(token), remember));
+    }
+    all
 }
 
 /// Keeps (or replaces) a provider's session token: in local storage when `remember`, else in
 /// this tab's session storage.
 pub(crate) fn store_session(provider: &ProviderId, sealed: &SealedToken, remember: bool) {
-    if remember {
-        put::<LocalStorage>(provider, sealed);
-        take::<SessionStorage>(provider);
+    let (keep, drop) = if remember {
+        (local(), this_tab())
     } else {
-        put::<SessionStorage>(provider, sealed);
-        take::<LocalStorage>(provider);
-    }
+        (this_tab(), local())
+    };
+    let Stored(mut all) = get(&keep, STORE_KEY);
+    all.retain(|(p, _)| p != provider.as_str());
+    all.push((provider.to_string(), sealed.as_str().to_owned()));
+    set(&keep, STORE_KEY, &Stored(all));
+    take(&drop, provider);
 }
 
 /// Forgets a provider's session token, wherever it was kept.
 pub(crate) fn forget_session(provider: &ProviderId) {
-    take::<LocalStorage>(provider);
-    take::<SessionStorage>(provider);
+    take(&local(), provider);
+    take(&this_tab(), provider);
 }
 
-fn put<S: Storage>(provider: &ProviderId, sealed: &SealedToken) {
-    let mut all = S::get::<Stored>(STORE_KEY).unwrap_or_default();
-    all.insert(provider.to_string(), sealed.as_str().to_owned());
-    let _ = S::set(STORE_KEY, all);
-}
-
-fn take<S: Storage>(provider: &ProviderId) {
-    let mut all = S::get::<Stored>(STORE_KEY).unwrap_or_default();
-    if all.remove(provider.as_str()).is_some() {
-        let _ = S::set(STORE_KEY, all);
+fn take(storage: &Option<Storage>, provider: &ProviderId) {
+    let Stored(mut all) = get(storage, STORE_KEY);
+    let before = all.len();
+    all.retain(|(p, _)| p != provider.as_str());
+    if all.len() != before {
+        set(storage, STORE_KEY, &Stored(all));
     }
 }
 
 /// The receipts of logouts whose end the server could not record yet (kept across reloads, so
 /// the next visit tries again).
 pub(crate) fn pending_logouts() -> Vec<SealedToken> {
-    let all = LocalStorage::get::<Vec<String>>(LOGOUTS_KEY).unwrap_or_default();
+    let all: Vec<String> = get(&local(), LOGOUTS_KEY);
     all.into_iter().map(SealedToken::new).collect()
 }
 
 /// Keeps a receipt (`keep`) or drops it once the logout is recorded.
 pub(crate) fn note_logout(receipt: &SealedToken, keep: bool) {
-    let mut all = LocalStorage::get::<Vec<String>>(LOGOUTS_KEY).unwrap_or_default();
+    let storage = local();
+    let mut all: Vec<String> = get(&storage, LOGOUTS_KEY);
     all.retain(|r| r != receipt.as_str());
     if keep {
         all.push(receipt.as_str().to_owned());
     }
-    let _ = LocalStorage::set(LOGOUTS_KEY, all);
+    set(&storage, LOGOUTS_KEY, &all);
 }
