@@ -48,7 +48,7 @@ pub(crate) async fn refreshed(state: State, provider: &ProviderId) -> Result<Sea
     }
     state
         .sync
-        .update_value(|s| s.waiters.entry(provider.clone()).or_default().push(tx));
+        .update_value(|s| s.waiters.entry(provider.clone()).push(tx));
     let id = provider.clone();
     set_timer(WAIT_FOR_REFRESH_MS, move || {
         // Dropping the senders ends the wait.

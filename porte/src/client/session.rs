@@ -46,7 +46,7 @@ pub(crate) fn adopt(state: State, a: Authorization, remember: bool, announce: bo
     let id = a.provider.id.clone();
     state.sync.update_value(|s| {
         if remember {
-            s.remembered.insert(id.clone());
+            s.remembered.insert(id.clone(), ());
         } else {
             s.remembered.remove(&id);
         }
@@ -213,7 +213,7 @@ pub(crate) fn refresh_now(state: State, provider: ProviderId) {
     };
     let busy = state
         .sync
-        .try_update_value(|s| !s.refreshing.insert(provider.clone()));
+        .try_update_value(|s| s.refreshing.insert(provider.clone(), ()).is_some());
     if busy != Some(false) {
         return;
     }
@@ -242,7 +242,7 @@ pub(crate) fn refresh_now(state: State, provider: ProviderId) {
                 let failures = state
                     .sync
                     .try_update_value(|s| {
-                        let n = s.failures.entry(provider.clone()).or_default();
+                        let n = s.failures.entry(provider.clone());
                         *n += 1;
                         *n - 1
                     })

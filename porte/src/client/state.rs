@@ -6,7 +6,6 @@ use crate::web::timers::TimerHandle;
 use crate::{Authorization, Error, LoginEvent, LogoutEvent, ProviderId, SealedToken};
 use leptos::prelude::*;
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
 
 /// The app's `on_login` / `on_logout` handlers.
 #[derive(Default)]
@@ -18,20 +17,66 @@ pub(crate) struct Handlers {
 /// A call waiting for a provider's refreshed token.
 pub(crate) type Waiter = futures::channel::oneshot::Sender<Result<SealedToken, Error>>;
 
+/// A value per provider (a set with `()`). A page has a handful of providers, so a list: far
+/// less wasm than a hash map or a B-tree for each value type.
+#[derive(Clone, Debug)]
+pub(crate) struct Slots<V>(Vec<(ProviderId, V)>);
+
+impl<V> Default for Slots<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<V> Slots<V> {
+    /// Sets `provider`'s value; the previous one, if any.
+    pub(crate) fn insert(&mut self, provider: ProviderId, value: V) -> Option<V> {
+        let old = self.remove(&provider);
+        self.0.push((provider, value));
+        old
+    }
+
+    /// Takes `provider`'s value out.
+    pub(crate) fn remove(&mut self, provider: &ProviderId) -> Option<V> {
+        let i = self.0.iter().position(|(p, _)| p == provider)?;
+        Some(self.0.swap_remove(i).1)
+    }
+
+    /// Whether `provider` has a value.
+    pub(crate) fn contains(&self, provider: &ProviderId) -> bool {
+        self.0.iter().any(|(p, _)| p == provider)
+    }
+
+    /// `provider`'s value, inserted as the default when it has none.
+    pub(crate) fn entry(&mut self, provider: ProviderId) -> &mut V
+    where
+        V: Default,
+    {
+        let i = match self.0.iter().position(|(p, _)| *p == provider) {
+            Some(i) => i,
+            None => {
+                self.0.push((provider, V::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i].1
+    }
+}
+
 /// Per-tab session bookkeeping. Plain data (`Send`): the server creates and drops it on any
 /// thread; the browser objects live in `web`.
 #[derive(Default)]
 pub(crate) struct SyncState {
     pub(crate) leader: bool,
-    pub(crate) timers: HashMap<ProviderId, TimerHandle>,
-    pub(crate) refreshing: BTreeSet<ProviderId>,
-    pub(crate) remembered: BTreeSet<ProviderId>,
+    pub(crate) timers: Slots<TimerHandle>,
+    pub(crate) refreshing: Slots<()>,
+    pub(crate) remembered: Slots<()>,
     pub(crate) skew_secs: u64,
-    pub(crate) waiters: HashMap<ProviderId, Vec<Waiter>>,
+    pub(crate) waiters: Slots<Vec<Waiter>>,
     /// Timers that end sessions at their expiry.
-    pub(crate) ends: HashMap<ProviderId, TimerHandle>,
+    pub(crate) ends: Slots<TimerHandle>,
     /// Refreshes that failed in a row, per provider (for the back-off).
-    pub(crate) failures: HashMap<ProviderId, u32>,
+    pub(crate) failures: Slots<u32>,
     /// Whether logouts not recorded yet will be presented again soon.
     pub(crate) logout_retry: bool,
     /// Stored sessions still being restored.
