@@ -23,6 +23,11 @@ pub(crate) type TimerHandle = f64;
 
 /// Runs `f` after `ms` milliseconds; returns a handle for [`clear_timer`].
 pub(crate) fn set_timer(ms: u32, f: impl FnOnce() + 'static) -> Option<TimerHandle> {
+    set_boxed_timer(ms, Box::new(f))
+}
+
+/// One `Closure` type for every timer (boxed), instead of wasm-bindgen's glue per call site.
+fn set_boxed_timer(ms: u32, f: Box<dyn FnOnce()>) -> Option<TimerHandle> {
     Some(js_set_timeout(&Closure::once_into_js(f), ms))
 }
 
