@@ -28,9 +28,7 @@ pub(crate) fn request_refresh(state: State, provider: &ProviderId) {
     if state.sync.with_value(|s| s.leader) {
         refresh_now(state, provider.clone());
     } else {
-        post(&SyncMessage::RefreshRequest {
-            provider: provider.clone(),
-        });
+        post(&SyncMessage::RefreshRequest(provider.clone()));
     }
 }
 

@@ -56,7 +56,7 @@ pub(crate) fn adopt(state: State, a: Authorization, remember: bool, announce: bo
             authorization: a.clone(),
             remember,
         };
-        post(&SyncMessage::Login { session });
+        post(&SyncMessage::Login(session));
     }
     replace(state, a);
     state.fire_login(LoginEvent::success(Some(id)));
@@ -95,12 +95,10 @@ pub(crate) fn renewed(state: State, a: Authorization) {
     let remember = state
         .sync
         .with_value(|s| s.remembered.contains(&a.provider.id));
-    post(&SyncMessage::Refreshed {
-        session: Shared {
-            authorization: a.clone(),
-            remember,
-        },
-    });
+    post(&SyncMessage::Refreshed(Shared {
+        authorization: a.clone(),
+        remember,
+    }));
     replace(state, a);
 }
 
@@ -130,10 +128,7 @@ pub(crate) fn end(state: State, provider: &ProviderId, why: Option<Error>, annou
         .authorizations
         .update(|all| all.retain(|a| &a.provider.id != provider));
     if announce {
-        post(&SyncMessage::Logout {
-            provider: provider.clone(),
-            why: why.clone(),
-        });
+        post(&SyncMessage::Logout(provider.clone(), why.clone()));
     }
     state.fire_logout(LogoutEvent {
         provider: provider.clone(),
@@ -233,7 +228,7 @@ pub(crate) fn refresh_now(state: State, provider: ProviderId) {
                     authorization: fresh.clone(),
                     remember,
                 };
-                post(&SyncMessage::Refreshed { session });
+                post(&SyncMessage::Refreshed(session));
                 replace(state, fresh);
             }
             Err(e) if e.error.ends_session() => end(state, &provider, Some(e), true),

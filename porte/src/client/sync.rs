@@ -81,10 +81,10 @@ fn on_message(state: State, text: &str) {
                 })
                 .collect();
             if !list.is_empty() {
-                post(&SyncMessage::Sessions { list });
+                post(&SyncMessage::Sessions(list));
             }
         }
-        SyncMessage::Sessions { list } => {
+        SyncMessage::Sessions(list) => {
             for s in list {
                 if newer(state, &s.authorization) {
                     adopt(state, s.authorization, s.remember, false);
@@ -92,12 +92,12 @@ fn on_message(state: State, text: &str) {
             }
             state.ready.set(true);
         }
-        SyncMessage::Login { session } => {
+        SyncMessage::Login(session) => {
             adopt(state, session.authorization, session.remember, false)
         }
-        SyncMessage::Refreshed { session } => replace(state, session.authorization),
-        SyncMessage::Logout { provider, why } => end(state, &provider, why, false),
-        SyncMessage::RefreshRequest { provider } => {
+        SyncMessage::Refreshed(session) => replace(state, session.authorization),
+        SyncMessage::Logout(provider, why) => end(state, &provider, why, false),
+        SyncMessage::RefreshRequest(provider) => {
             if state.sync.with_value(|s| s.leader) {
                 refresh_now(state, provider);
             }
