@@ -18,6 +18,7 @@ use leptos::server_fn::request::browser::BrowserRequest;
 use leptos::server_fn::response::ClientRes;
 use send_wrapper::SendWrapper;
 use std::future::Future;
+use std::pin::Pin;
 
 /// Sends the signed-in sessions with a server-function call. Name it in the functions that ask
 /// who is signed in:
@@ -54,8 +55,12 @@ where
     type Response = SessionResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+        // Boxed: one copy of the sending in the wasm, not one inlined into every server
+        // function that names this client.
+        let sending: Pin<Box<dyn Future<Output = Result<web_sys::Response, String>>>> =
+            Box::pin(send_with_sessions(req.into()));
         SendWrapper::new(async move {
-            send_with_sessions(req.into())
+            sending
                 .await
                 .map(|r| SessionResponse(SendWrapper::new(r)))
                 .map_err(|e| E::from_server_fn_error(ServerFnErrorErr::Request(e)))
