@@ -59,3 +59,32 @@ pub fn use_providers() -> Resource<Result<Providers, Error>> {
     // 0.8 (components own nothing), while its resource does not.
     Resource::new(|| (), |_| list_providers())
 }
+
+/// [`use_providers`] for Porte's own components: the same JSON, read as bytes.
+pub(crate) fn providers() -> Resource<Result<Providers, Error>, BytesJson> {
+    Resource::new_with_options(|| (), |_| list_providers(), false)
+}
+
+/// Leptos' JSON codec for a resource's value sent along with the page, but read as bytes
+/// ([`parse_json`](crate::shared::wire::parse_json)): the same copy of the JSON parser as the
+/// server functions' answers, where `serde_json::from_str` compiles a second one (≈ 10 KB of
+/// wasm for the providers alone).
+pub(crate) struct BytesJson;
+
+impl<T: serde::Serialize> leptos::server::codee::Encoder<T> for BytesJson {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(value)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for BytesJson {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(text.as_bytes())
+    }
+}

@@ -1,7 +1,8 @@
 //! The sign-in and sign-out buttons.
 
 use super::marks::ProviderMark;
-use crate::{use_providers, Auth, LoginOptions, ProviderId, ProviderInfo};
+use crate::client::server_fns::providers;
+use crate::{Auth, LoginOptions, ProviderId, ProviderInfo};
 use leptos::prelude::*;
 
 /// A "Continue with …" button with the provider's mark (`class="porte-login"`).
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 /// window forward) and the other buttons are disabled.
 #[component]
 pub fn LoginButton(
-    /// The provider (from [`use_providers`]).
+    /// The provider (from [`use_providers`](crate::use_providers)).
     provider: ProviderInfo,
     /// The options of the sign-in, read at each click (default: [`LoginOptions::default`]).
     #[prop(optional, into)]
@@ -72,7 +73,7 @@ pub fn LoginButtons(
     empty: Option<ViewFn>,
 ) -> impl IntoView {
     let auth = Auth::expect();
-    let providers = use_providers();
+    let providers = providers();
     let options = options.unwrap_or_else(|| Callback::new(|_| LoginOptions::default()));
     let signed_in = move |id: &ProviderId| {
         auth.authorizations()
