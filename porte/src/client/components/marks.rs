@@ -18,24 +18,22 @@ pub fn ProviderMark(
     #[prop(into)]
     brand: String,
 ) -> impl IntoView {
-    // (background, foreground, letters) for the lettered marks.
-    let lettered = |bg: &'static str, fg: &'static str, text: &'static str| {
-        view! {
-            <rect width="24" height="24" rx="6" fill=bg />
-            <text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700"
-                font-family="system-ui, sans-serif" fill=fg>{text}</text>
-        }
-        .into_any()
+    // The drawing as markup: a fixed string per brand (never the app's or the user's text), so
+    // one element with inner HTML instead of a view type per mark (≈ 10 KB less wasm).
+    let lettered = |bg: &str, fg: &str, text: &str| {
+        format!(
+            r#"<rect width="24" height="24" rx="6" fill="{bg}"></rect><text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700" font-family="system-ui, sans-serif" fill="{fg}">{text}</text>"#
+        )
     };
     let body = match brand.as_str() {
         // Four squares, as Microsoft's own mark.
-        "microsoft" => view! {
-            <rect x="2" y="2" width="9.5" height="9.5" fill="#f25022" />
-            <rect x="12.5" y="2" width="9.5" height="9.5" fill="#7fba00" />
-            <rect x="2" y="12.5" width="9.5" height="9.5" fill="#00a4ef" />
-            <rect x="12.5" y="12.5" width="9.5" height="9.5" fill="#ffb900" />
-        }
-        .into_any(),
+        "microsoft" => concat!(
+            r##"<rect x="2" y="2" width="9.5" height="9.5" fill="#f25022"></rect>"##,
+            r##"<rect x="12.5" y="2" width="9.5" height="9.5" fill="#7fba00"></rect>"##,
+            r##"<rect x="2" y="12.5" width="9.5" height="9.5" fill="#00a4ef"></rect>"##,
+            r##"<rect x="12.5" y="12.5" width="9.5" height="9.5" fill="#ffb900"></rect>"##,
+        )
+        .to_owned(),
         "google" => lettered("#ffffff", "#4285f4", "G"),
         "github" => lettered("#24292f", "#ffffff", "GH"),
         "linkedin" => lettered("#0a66c2", "#ffffff", "in"),
@@ -45,8 +43,7 @@ pub fn ProviderMark(
         _ => lettered("#4d5468", "#ffffff", "⟶"),
     };
     view! {
-        <svg class="porte-mark" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-            {body}
-        </svg>
+        <svg class="porte-mark" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"
+            inner_html=body></svg>
     }
 }
