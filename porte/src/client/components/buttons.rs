@@ -3,6 +3,7 @@
 use super::marks::ProviderMark;
 use crate::client::server_fns::providers;
 use crate::{Auth, LoginOptions, ProviderId, ProviderInfo};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 /// A "Continue with …" button with the provider's mark (`class="porte-login"`).
@@ -89,9 +90,9 @@ pub fn LoginButtons(
                     };
                     // Development only (the server sends no hint in production): how to add one.
                     let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
-                    view! { {empty} {hint} }.into_any()
+                    EitherOf3::A(view! { {empty} {hint} })
                 }
-                Ok(p) => view! {
+                Ok(p) => EitherOf3::B(view! {
                     <form class="porte-providers" method="post" action=p.start_path>
                         {p.list.into_iter().map(|info| {
                             let id = info.id.clone();
@@ -102,8 +103,8 @@ pub fn LoginButtons(
                             }
                         }).collect_view()}
                     </form>
-                }.into_any(),
-                Err(e) => view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }.into_any(),
+                }),
+                Err(e) => EitherOf3::C(view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }),
             })}
         </Suspense>
     }
