@@ -3,7 +3,7 @@
 use super::marks::ProviderMark;
 use crate::client::server_fns::providers;
 use crate::{Auth, LoginOptions, ProviderId, ProviderInfo};
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 /// A "Continue with …" button with the provider's mark (`class="porte-login"`).
@@ -43,9 +43,9 @@ pub fn LoginButton(
             }
         >
             {move || if busy.get() {
-                view! { <span class="porte-spinner" aria-hidden="true"></span> }.into_any()
+                Either::Left(view! { <span class="porte-spinner" aria-hidden="true"></span> })
             } else {
-                view! { <ProviderMark brand=brand.clone() /> }.into_any()
+                Either::Right(view! { <ProviderMark brand=brand.clone() /> })
             }}
             {move || if busy.get() { waiting.clone() } else { text.clone() }}
         </button>
@@ -85,8 +85,8 @@ pub fn LoginButtons(
             {move || providers.get().map(|found| match found {
                 Ok(p) if p.list.is_empty() => {
                     let empty = match empty.clone() {
-                        Some(v) => v.run(),
-                        None => view! { <p class="porte-muted">"No sign-in provider is configured."</p> }.into_any(),
+                        Some(v) => Either::Left(v.run()),
+                        None => Either::Right(view! { <p class="porte-muted">"No sign-in provider is configured."</p> }),
                     };
                     // Development only (the server sends no hint in production): how to add one.
                     let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
@@ -133,7 +133,7 @@ pub fn LogoutButton(
     children: Option<Children>,
 ) -> impl IntoView {
     let auth = Auth::expect();
-    let label = children.map_or_else(|| "Sign out".into_any(), |c| c().into_any());
+    let label = children.map_or(Either::Left("Sign out"), |c| Either::Right(c()));
     view! {
         <button type="button" class="porte-logout" on:click=move |_| {
             let ids: Vec<ProviderId> = match provider.as_deref().map(ProviderId::parse) {
