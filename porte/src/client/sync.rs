@@ -92,9 +92,7 @@ fn on_message(state: State, text: &str) {
             }
             state.ready.set(true);
         }
-        SyncMessage::Login(session) => {
-            adopt(state, session.authorization, session.remember, false)
-        }
+        SyncMessage::Login(session) => adopt(state, session.authorization, session.remember, false),
         SyncMessage::Refreshed(session) => replace(state, session.authorization),
         SyncMessage::Logout(provider, why) => end(state, &provider, why, false),
         SyncMessage::RefreshRequest(provider) => {
