@@ -20,26 +20,31 @@ for (const mode of ["Web Locks", "heartbeat, no Web Locks"] as const) {
       await openHome(page);
       return page;
     };
-    const refreshesBy = (i: number) => log.filter((l) => l.startsWith(`${i} `) && l.includes("porte: refreshed")).length;
-    const first: Page = await open(0);
-    await loginWithAuthgear(first);
-    const second = await open(1);
-    await expect(card(second, "authgear")).toBeVisible();
-    if (mode !== "Web Locks") expect(await second.evaluate(() => navigator.locks)).toBeUndefined();
+    try {
+      const refreshesBy = (i: number) => log.filter((l) => l.startsWith(`${i} `) && l.includes("porte: refreshed")).length;
+      const first: Page = await open(0);
+      await loginWithAuthgear(first);
+      const second = await open(1);
+      await expect(card(second, "authgear")).toBeVisible();
+      if (mode !== "Web Locks") expect(await second.evaluate(() => navigator.locks)).toBeUndefined();
 
-    // 5 s access tokens, refreshed ahead of expiry by one tab only: the leader. Which tab leads
-    // is not promised (two tabs that claim the heartbeat lead at once settle on the lower random
-    // number), so the test finds out.
-    await expect.poll(() => refreshesBy(0) + refreshesBy(1), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    const leader = refreshesBy(0) > 0 ? 0 : 1;
-    expect(refreshesBy(1 - leader)).toBe(0);
+      // 5 s access tokens, refreshed ahead of expiry by one tab only: the leader. Which tab leads
+      // is not promised (two tabs that claim the heartbeat lead at once settle on the lower random
+      // number), so the test finds out.
+      await expect.poll(() => refreshesBy(0) + refreshesBy(1), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const leader = refreshesBy(0) > 0 ? 0 : 1;
+      expect(refreshesBy(1 - leader)).toBe(0);
 
-    // The leader goes away: the other tab leads and keeps the session alive.
-    const [gone, stays] = leader === 0 ? [first, second] : [second, first];
-    await gone.close();
-    await expect.poll(() => refreshesBy(1 - leader), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    await expect(card(stays, "authgear")).toBeVisible();
-    const errors = log.filter((l) => / (warning|error) /.test(l) || l.includes("invalid_grant"));
-    expect(errors).toEqual([]);
+      // The leader goes away: the other tab leads and keeps the session alive.
+      const [gone, stays] = leader === 0 ? [first, second] : [second, first];
+      await gone.close();
+      await expect.poll(() => refreshesBy(1 - leader), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      await expect(card(stays, "authgear")).toBeVisible();
+      const errors = log.filter((l) => / (warning|error) /.test(l) || l.includes("invalid_grant"));
+      expect(errors).toEqual([]);
+    } finally {
+      // Every tab's console with the result: which tab led and refreshed, when it fails.
+      await test.info().attach("console", { body: log.join("\n"), contentType: "text/plain" });
+    }
   });
 }
