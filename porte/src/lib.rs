@@ -26,7 +26,7 @@ pub(crate) use shared::{Completion, LoginRequest, LoginStart, LOGIN_CHANNEL};
 
 // Browser (client): the login API, the components, and the calls that carry the sessions.
 pub use client::{
-    in_group, signed_in, use_providers, Auth, LoginButton, LoginButtons, LoginError, LoginOptions,
+    in_group, signed_in, Auth, LoginButton, LoginButtons, LoginError, LoginOptions,
     LogoutButton, OpenMode, ProviderMark, SessionClient, SignedIn, SignedOut,
 };
 

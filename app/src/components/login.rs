@@ -59,10 +59,7 @@ pub fn LoginPanel() -> impl IntoView {
             <h2 id="login-title">"Sign in"</h2>
             // A plain form until the wasm takes over: each button then still starts a same-tab
             // login through the server (progressive enhancement).
-            <LoginButtons
-                options=move |id: ProviderId| demo_options(&id, choices)
-                loading=|| view! { <p class="muted">"Loading providers…"</p> }
-            />
+            <LoginButtons options=move |id: ProviderId| demo_options(&id, choices) />
             <fieldset class="options">
                 <legend>"Options"</legend>
                 <label><input type="checkbox" name="remember" bind:checked=remember />" Remember me"</label>

@@ -21,8 +21,8 @@
 use super::options::LoginOptions;
 use super::refresh::{request_refresh, DEFAULT_REFRESH_SKEW_SECS};
 use super::state::State;
-use super::{login, logout, sync};
-use crate::{Authorization, Error, LoginEvent, LogoutEvent, ProviderId, UserProfile};
+use super::{login, logout, providers, sync};
+use crate::{Authorization, Error, LoginEvent, LogoutEvent, ProviderId, Providers, UserProfile};
 use leptos::prelude::*;
 use std::fmt;
 
@@ -51,7 +51,7 @@ impl Auth {
     /// start sharing sessions and refreshes.
     pub fn provide_with_skew(refresh_skew_secs: u64) -> Self {
         let auth = Self {
-            state: State::new(refresh_skew_secs),
+            state: State::new(refresh_skew_secs, providers::sent_with_page()),
         };
         provide_context(auth);
         let state = auth.state;
@@ -111,6 +111,13 @@ impl Auth {
                 .filter_map(|a| a.user.as_ref())
                 .any(|u| u.groups.iter().any(|g| g.id == group))
         }))
+    }
+
+    /// The providers configured on the server, and where the sign-in form posts before the wasm
+    /// has loaded: what [`LoginButtons`](crate::LoginButtons) shows. Sent with the page, so
+    /// there is nothing to wait for (an error when the page was not rendered by Porte's server).
+    pub fn providers(&self) -> Result<Providers, Error> {
+        self.state.providers.get_value()
     }
 
     /// Every current sign-in (reactive).

@@ -3,12 +3,13 @@
 //! `options`), the tabs in agreement (`sync`, `message`), logout and its server function
 //! (`logout`), calls that carry the sessions (`session_client`), refreshes asked for
 //! (`refresh`), a session's life in this tab and its scheduled refresh (`session`), Porte's
-//! other server functions (`server_fns`), route guards (`guards`) and the components
-//! (`components`). The browser's own objects are in `crate::web`.
+//! other server functions (`server_fns`), the provider list sent with the page (`providers`),
+//! route guards (`guards`) and the components (`components`). The browser's own objects are in
+//! `crate::web`.
 //!
 //! Imports flow one way, down this list: `components`, `guards`; `auth`; `login`, `sync`;
 //! `logout`; `session_client`; `refresh`; `session`; `server_fns`, `options`, `message`;
-//! `state`.
+//! `state`; `providers`.
 
 mod auth;
 mod components;
@@ -17,6 +18,7 @@ mod login;
 mod logout;
 mod message;
 mod options;
+mod providers;
 mod refresh;
 mod server_fns;
 mod session;
@@ -30,5 +32,4 @@ pub use components::{
 };
 pub use guards::{in_group, signed_in};
 pub use options::{LoginOptions, OpenMode};
-pub use server_fns::use_providers;
 pub use session_client::SessionClient;

@@ -3,7 +3,7 @@
 //! bookkeeping ([`SyncState`]); and the state of this page, for calls made outside any component.
 
 use crate::web::timers::TimerHandle;
-use crate::{Authorization, Error, LoginEvent, LogoutEvent, ProviderId, SealedToken};
+use crate::{Authorization, Error, LoginEvent, LogoutEvent, ProviderId, Providers, SealedToken};
 use leptos::prelude::*;
 use std::cell::Cell;
 
@@ -95,11 +95,13 @@ pub(crate) struct State {
     pub(crate) notice: RwSignal<Option<String>>,
     pub(crate) handlers: StoredValue<Handlers>,
     pub(crate) sync: StoredValue<SyncState>,
+    /// The providers configured on the server, as sent with the page.
+    pub(crate) providers: StoredValue<Result<Providers, Error>>,
 }
 
 impl State {
     /// A state with no sign-in, refreshing tokens `skew_secs` before they expire.
-    pub(crate) fn new(skew_secs: u64) -> Self {
+    pub(crate) fn new(skew_secs: u64, providers: Result<Providers, Error>) -> Self {
         Self {
             authorizations: RwSignal::new(Vec::new()),
             ready: RwSignal::new(false),
@@ -111,6 +113,7 @@ impl State {
                 skew_secs,
                 ..SyncState::default()
             }),
+            providers: StoredValue::new(providers),
         }
     }
 

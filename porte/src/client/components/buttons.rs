@@ -1,7 +1,6 @@
 //! The sign-in and sign-out buttons.
 
 use super::marks::ProviderMark;
-use crate::client::server_fns::providers;
 use crate::{Auth, LoginOptions, ProviderId, ProviderInfo};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -15,7 +14,7 @@ use leptos::prelude::*;
 /// window forward) and the other buttons are disabled.
 #[component]
 pub fn LoginButton(
-    /// The provider (from [`use_providers`](crate::use_providers)).
+    /// The provider (from [`Auth::providers`]).
     provider: ProviderInfo,
     /// The options of the sign-in, read at each click (default: [`LoginOptions::default`]).
     #[prop(optional, into)]
@@ -65,48 +64,41 @@ pub fn LoginButtons(
     /// The options of each sign-in, read at each click (default: [`LoginOptions::default`]).
     #[prop(optional, into)]
     options: Option<Callback<ProviderId, LoginOptions>>,
-    /// Shown while the provider list loads (default: nothing).
-    #[prop(optional, into)]
-    loading: Option<ViewFn>,
     /// Shown when no provider is configured (default: a sentence saying so). In development the
     /// server's hint on how to configure one follows it.
     #[prop(optional, into)]
     empty: Option<ViewFn>,
 ) -> impl IntoView {
     let auth = Auth::expect();
-    let providers = providers();
     let options = options.unwrap_or_else(|| Callback::new(|_| LoginOptions::default()));
     let signed_in = move |id: &ProviderId| {
         auth.authorizations()
             .with(|all| all.iter().any(|a| &a.provider.id == id))
     };
-    view! {
-        <Suspense fallback=move || loading.as_ref().map(ViewFn::run)>
-            {move || providers.get().map(|found| match found {
-                Ok(p) if p.list.is_empty() => {
-                    let empty = match empty.clone() {
-                        Some(v) => Either::Left(v.run()),
-                        None => Either::Right(view! { <p class="porte-muted">"No sign-in provider is configured."</p> }),
-                    };
-                    // Development only (the server sends no hint in production): how to add one.
-                    let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
-                    EitherOf3::A(view! { {empty} {hint} })
-                }
-                Ok(p) => EitherOf3::B(view! {
-                    <form class="porte-providers" method="post" action=p.start_path>
-                        {p.list.into_iter().map(|info| {
-                            let id = info.id.clone();
-                            view! {
-                                <Show when=move || !signed_in(&id)>
-                                    <LoginButton provider=info.clone() options />
-                                </Show>
-                            }
-                        }).collect_view()}
-                    </form>
-                }),
-                Err(e) => EitherOf3::C(view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }),
-            })}
-        </Suspense>
+    // The list came with the page: nothing to wait for, so no Suspense.
+    match auth.providers() {
+        Ok(p) if p.list.is_empty() => {
+            let empty = match empty {
+                Some(v) => Either::Left(v.run()),
+                None => Either::Right(view! { <p class="porte-muted">"No sign-in provider is configured."</p> }),
+            };
+            // Development only (the server sends no hint in production): how to add one.
+            let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
+            EitherOf3::A(view! { {empty} {hint} })
+        }
+        Ok(p) => EitherOf3::B(view! {
+            <form class="porte-providers" method="post" action=p.start_path>
+                {p.list.into_iter().map(|info| {
+                    let id = info.id.clone();
+                    view! {
+                        <Show when=move || !signed_in(&id)>
+                            <LoginButton provider=info.clone() options />
+                        </Show>
+                    }
+                }).collect_view()}
+            </form>
+        }),
+        Err(e) => EitherOf3::C(view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }),
     }
 }
 
