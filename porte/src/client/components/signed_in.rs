@@ -32,9 +32,9 @@ use leptos::prelude::*;
 /// }
 /// ```
 #[component]
-pub fn SignedIn(
+pub fn SignedIn<C: IntoView + 'static>(
     /// What to show while signed in.
-    children: ChildrenFn,
+    children: TypedChildrenFn<C>,
     /// Only a sign-in with this provider counts (default: any).
     #[prop(optional, into)]
     provider: Option<String>,
@@ -48,9 +48,9 @@ pub fn SignedIn(
 /// Shows its children while signed out (of `provider`, when given), the `fallback` while the
 /// sign-in state is not known yet, and nothing when signed in.
 #[component]
-pub fn SignedOut(
+pub fn SignedOut<C: IntoView + 'static>(
     /// What to show while signed out.
-    children: ChildrenFn,
+    children: TypedChildrenFn<C>,
     /// Signed out of this provider (default: of every provider).
     #[prop(optional, into)]
     provider: Option<String>,
@@ -62,14 +62,15 @@ pub fn SignedOut(
 }
 
 /// The children while signed in with `provider` is `signed_in`, the fallback while unknown.
-fn shown_while(
+fn shown_while<C: IntoView + 'static>(
     signed_in: bool,
     provider: Option<String>,
-    children: ChildrenFn,
+    children: TypedChildrenFn<C>,
     fallback: ViewFn,
 ) -> impl IntoView {
     let auth = Auth::expect();
     let state = Memo::new(move |_| auth.signed_in_with(provider.as_deref()));
+    let children = children.into_inner();
     move || match state.get() {
         Some(now) if now == signed_in => EitherOf3::A(children()),
         None => EitherOf3::B(fallback.run()),
