@@ -18,7 +18,7 @@ mod web;
 
 // Shared: what the server and the browser both know.
 pub use shared::{
-    AccessToken, Authorization, Error, ErrorCode, Group, InvalidProviderId, LoginEvent,
+    AccessToken, Authorization, Error, ErrorCode, Group, InvalidProviderId, JsonObject, LoginEvent,
     LogoutEvent, ProviderId, ProviderInfo, Providers, SealedToken, SessionTimes, TokenInfo,
     UserProfile,
 };

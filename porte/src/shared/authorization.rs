@@ -2,21 +2,22 @@
 //! provider, sealed token) and the events the app listens to. Nothing here is secret: the
 //! refresh token and the client secret stay inside [`SealedToken`] or on the server.
 
-use super::{Error, ErrorCode, ProviderId, ProviderInfo};
+use super::{Error, ErrorCode, JsonObject, ProviderId, ProviderInfo};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt;
 
 /// The signed-in user: the fields Porte normalises, plus every field the provider sent.
 ///
-/// Index it by field name like Flet's `page.auth.user["login"]`; missing fields read as `null`.
+/// Read a provider field by name like Flet's `page.auth.user["login"]`: `user.field("login")`;
+/// missing fields read as `null`.
 ///
 /// ```
 /// use porte::{ProviderId, UserProfile};
 /// let mut user = UserProfile::new(ProviderId::parse("github").unwrap(), "1001");
-/// user.fields.insert("login".into(), "alice".into());
-/// assert_eq!(user["login"], "alice");
-/// assert!(user["nope"].is_null());
+/// user.fields = serde_json::json!({"login": "alice"}).as_object().unwrap().clone().into();
+/// assert_eq!(user.field("login"), "alice");
+/// assert!(user.field("nope").is_null());
 /// assert_eq!(user.display_name(), "1001");
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,9 +40,9 @@ pub struct UserProfile {
     /// [`ProviderSpec::with_groups`](https://docs.rs/porte/latest/porte/providers/struct.ProviderSpec.html#method.with_groups)):
     /// at sign-in and again at every refresh. Empty when the server reads none.
     pub groups: Vec<Group>,
-    /// The provider's own profile document, as received.
+    /// The provider's own profile document, as received (parsed when first read).
     #[serde(default)]
-    pub fields: Map<String, Value>,
+    pub fields: JsonObject,
 }
 
 impl UserProfile {
@@ -56,8 +57,14 @@ impl UserProfile {
             email_verified: None,
             picture: None,
             groups: Vec::new(),
-            fields: Map::new(),
+            fields: JsonObject::default(),
         }
+    }
+
+    /// The field `name` of the provider's profile document (Flet's `page.auth.user["login"]`);
+    /// `null` when missing.
+    pub fn field(&self, name: &str) -> Value {
+        self.fields.get(name).unwrap_or(Value::Null)
     }
 
     /// The best name to greet the user with: name, login, e-mail, then the id.
@@ -70,13 +77,6 @@ impl UserProfile {
     }
 }
 
-impl std::ops::Index<&str> for UserProfile {
-    type Output = Value;
-    fn index(&self, field: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.fields.get(field).unwrap_or(&NULL)
-    }
-}
 
 /// A group the user is in. `id` is what a group check compares: the provider's own unique,
 /// administrator-controlled identifier (Entra: `<tenant id>/<group object id>`, GitHub:
@@ -187,8 +187,8 @@ pub struct TokenInfo {
     pub expires_at: Option<u64>,
     /// Whether a refresh token is held (inside the sealed token, never here).
     pub has_refresh_token: bool,
-    /// The validated ID token's claims (OpenID providers only).
-    pub id_token_claims: Option<Map<String, Value>>,
+    /// The validated ID token's claims (OpenID providers only; parsed when first read).
+    pub id_token_claims: Option<JsonObject>,
 }
 
 /// The encrypted session token: provider, tokens (refresh token included) and user, sealed by

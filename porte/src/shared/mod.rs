@@ -5,6 +5,7 @@
 
 mod authorization;
 mod error;
+mod json;
 mod types;
 pub(crate) mod wire;
 
@@ -13,6 +14,7 @@ pub use authorization::{
     TokenInfo, UserProfile,
 };
 pub use error::{Error, ErrorCode};
+pub use json::JsonObject;
 pub use types::{InvalidProviderId, ProviderId, ProviderInfo, Providers};
 
 pub(crate) use authorization::{Completion, LoginRequest};

@@ -127,6 +127,7 @@ pub(crate) async fn session_from_parts(
         sealed,
         binding,
         renewal: parts.extensions.get::<Renewal>().cloned(),
+        sub: Default::default(),
     };
     session.renew(false);
     Ok(session)

@@ -49,6 +49,9 @@ pub struct Session {
     pub(super) sealed: SealedToken,
     pub(super) binding: BrowserBinding,
     pub(super) renewal: Option<Renewal>,
+    /// The ID token's `sub`, read from the claims at the first [`Session::user_id`] that needs
+    /// it (they are kept as JSON text).
+    pub(super) sub: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Session {
@@ -79,11 +82,14 @@ impl Session {
             .user
             .as_ref()
             .map(|u| u.id.as_str())
-            .or_else(|| {
-                let claims = self.data.id_token_claims.as_ref()?;
-                claims.get("sub")?.as_str()
+            .unwrap_or_else(|| {
+                self.sub.get_or_init(|| {
+                    let claims = self.data.id_token_claims.as_ref();
+                    let sub = claims.and_then(|c| c.get("sub"));
+                    sub.and_then(|s| s.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                })
             })
-            .unwrap_or_default()
     }
 
     /// The user's groups at this provider, as the server last read them (see

@@ -13,7 +13,7 @@ use crate::server::providers::{Endpoints, Groups, IssuerRule, ProviderSpec, Revo
 use crate::server::secret::Secret;
 use crate::server::session::lifetime::Lifetime;
 use crate::server::session::seal::SessionData;
-use crate::{LoginRequest, UserProfile};
+use crate::{JsonObject, LoginRequest, UserProfile};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -194,7 +194,7 @@ impl Provider {
         let mut data = SessionData {
             provider: self.spec.id.clone(),
             token: tokens,
-            id_token_claims: claims,
+            id_token_claims: claims.clone().map(JsonObject::from),
             user: None,
             lifetime,
             groups_read_at: None,
@@ -206,7 +206,7 @@ impl Provider {
                 &self.spec,
                 resolved.userinfo.as_deref(),
                 access,
-                data.id_token_claims.as_ref(),
+                claims.as_ref(),
             )
             .await?;
             data.user = Some(user);
@@ -259,7 +259,8 @@ impl Provider {
         mut data: SessionData,
     ) -> Result<SessionData, AuthError> {
         let access = data.token.access_token.secret().to_owned();
-        let claims = data.id_token_claims.as_ref();
+        let claims = data.id_token_claims.as_ref().map(JsonObject::to_map);
+        let claims = claims.as_ref();
         let mut user: UserProfile = match (&self.spec.groups, data.user.take()) {
             (Groups::Claim(_), _) | (_, None) => {
                 let resolved = self.resolve(http).await?;
@@ -274,7 +275,7 @@ impl Provider {
             }
             (_, Some(user)) => user,
         };
-        let all = fetch_groups(http, &self.spec, &access, &user.fields, claims).await?;
+        let all = fetch_groups(http, &self.spec, &access, &user.fields.to_map(), claims).await?;
         user.groups = self.spec.read_groups.filter(all);
         data.user = Some(user);
         data.groups_read_at = Some(crate::server::clock::now());
@@ -301,7 +302,7 @@ impl Provider {
         let mut token = token::refresh(http, &client, refresh_token).await?;
         let claims = match (&resolved.discovered, &token.id_token) {
             (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
-                Some(self.verify_id_token(http, d, raw.expose(), None).await?)
+                Some(self.verify_id_token(http, d, raw.expose(), None).await?.into())
             }
             _ => data.id_token_claims.clone(),
         };

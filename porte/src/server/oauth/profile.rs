@@ -60,7 +60,7 @@ pub async fn fetch_user(
         email_verified: mapped.email_verified,
         picture: mapped.picture,
         groups: Vec::new(),
-        fields: doc,
+        fields: doc.into(),
     })
 }
 

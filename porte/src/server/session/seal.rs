@@ -20,7 +20,6 @@ use aes_gcm::Aes256Gcm;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 const VERSION: &str = "p1";
@@ -45,7 +44,7 @@ pub(crate) struct SessionData {
     /// The tokens (refresh token included).
     pub token: TokenSet,
     /// The validated ID token's claims.
-    pub id_token_claims: Option<Map<String, Value>>,
+    pub id_token_claims: Option<crate::JsonObject>,
     /// The user, when fetched.
     pub user: Option<UserProfile>,
     /// Its id, sign-in time and expiries.
