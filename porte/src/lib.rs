@@ -26,8 +26,8 @@ pub(crate) use shared::{Completion, LoginRequest, LoginStart, LOGIN_CHANNEL};
 
 // Browser (client): the login API, the components, and the calls that carry the sessions.
 pub use client::{
-    in_group, signed_in, Auth, LoginButton, LoginButtons, LoginError, LoginOptions,
-    LogoutButton, OpenMode, ProviderMark, SessionClient, SignedIn, SignedOut,
+    in_group, signed_in, Auth, LoginButton, LoginButtons, LoginError, LoginOptions, LogoutButton,
+    OpenMode, ProviderMark, SessionClient, SignedIn, SignedOut,
 };
 
 // Server (feature `ssr`): configuration, providers, the Axum integration, the signed-in session,

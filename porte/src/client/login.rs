@@ -3,7 +3,7 @@
 //! login's result picked up when the tab comes back; and cancelling.
 
 use super::options::{LoginOptions, OpenMode};
-use super::server_fns::{restore_session, start_login};
+use super::server_fns::{call, RestoreSession, StartLogin};
 use super::session::adopt;
 use super::state::State;
 use crate::web::login_window::{focus_pending, LoginWindow};
@@ -26,7 +26,7 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
     if let Some(saved) = options.saved_token {
         state.pending.set(Some(provider.clone()));
         leptos::task::spawn_local(async move {
-            let outcome = restore_session(saved).await;
+            let outcome = call(&RestoreSession { sealed: saved }).await;
             complete(state, Some(provider), outcome, remember);
         });
         return;
@@ -67,7 +67,7 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
     };
     state.pending.set(Some(provider.clone()));
     leptos::task::spawn_local(async move {
-        match start_login(request).await {
+        match call(&StartLogin { request }).await {
             Ok(start) => {
                 let done =
                     move |c: Completion| complete(state, Some(provider), c.outcome, remember);

@@ -4,6 +4,7 @@
 //! is.
 
 use super::session::{end, renewed};
+use super::session_client::call_with_sessions;
 use super::state::State;
 use crate::web::page::{leave_notice, navigate_here};
 use crate::web::storage::{note_logout, pending_logouts};
@@ -24,7 +25,11 @@ pub(crate) fn logout(state: State, provider: &ProviderId, provider_logout: bool)
     };
     end(state, provider, None, true);
     leptos::task::spawn_local(async move {
-        match end_session(a.sealed, provider_logout).await {
+        let args = EndSession {
+            sealed: a.sealed,
+            provider_logout,
+        };
+        match call_with_sessions(&args).await {
             Ok(out) => logged_out(state, out),
             Err(e) => leptos::logging::warn!("porte: logout at the server failed: {e}"),
         }
@@ -57,7 +62,11 @@ pub(crate) fn retry_logouts(state: State) {
     for receipt in pending_logouts() {
         leptos::task::spawn_local(async move {
             let recorded = matches!(
-                end_session(receipt.clone(), false).await,
+                call_with_sessions(&EndSession {
+                    sealed: receipt.clone(),
+                    provider_logout: false,
+                })
+                .await,
                 Ok(LoggedOut {
                     unrecorded: None,
                     ..
@@ -105,7 +114,7 @@ pub(crate) struct LoggedOut {
 /// it), and, when asked, returns the provider's logout URL (its `state` goes into a cookie
 /// checked on return). `sealed` may be a receipt of a logout not recorded yet: the record is
 /// tried again.
-#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json, client = crate::SessionClient)]
+#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json)]
 pub(crate) async fn end_session(
     sealed: SealedToken,
     provider_logout: bool,

@@ -1,12 +1,59 @@
 //! Porte's own server functions, under `/api/porte/`: the start of a login, and a session token
-//! restored or refreshed. The fourth, `end_session`, is in
-//! `logout`: it is sent with [`SessionClient`](crate::SessionClient), whose calls wait for the
-//! refreshes these make. They take JSON, which browsers cannot send cross-site without a CORS
-//! preflight, and Porte's middleware refuses cross-site calls on top. Their bodies run on the
-//! server (`crate::server`).
+//! restored or refreshed. The fourth, `end_session`, is in `logout`: it is sent with the sessions
+//! (`session_client`), so it waits for the refreshes these make. They take JSON, which browsers
+//! cannot send cross-site without a CORS preflight, and Porte's middleware refuses cross-site
+//! calls on top. Their bodies run on the server (`crate::server`).
+//!
+//! The browser calls them with [`call`], not with the functions leptos generates: those compile
+//! a request, response and error codec of their own per function into every app's wasm, where
+//! [`call`] reads every answer with the one JSON parser the rest of Porte uses.
 
+use crate::shared::wire::parse_json;
+use crate::web::fetch::{fetch, json_request, text};
 use crate::{Authorization, Error, LoginRequest, LoginStart, SealedToken};
 use leptos::prelude::*;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::ServerFn;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Calls Porte's server function `A` with `args` from the browser.
+pub(crate) async fn call<A>(args: &A) -> Result<A::Output, Error>
+where
+    A: ServerFn + Serialize,
+    A::Output: DeserializeOwned,
+{
+    answer(fetch(&request(args)?, None).await).await
+}
+
+/// The request that calls server function `A` with `args` (JSON, as leptos would send it).
+pub(crate) fn request<A: ServerFn + Serialize>(args: &A) -> Result<web_sys::Request, Error> {
+    json_request(A::PATH, &serde_json::to_string(args).unwrap_or_default()).map_err(unsent)
+}
+
+/// The answer to a server-function call: its value, or the error the server sent (its JSON
+/// body), or why there is neither (in leptos' words, as its own client would say it).
+pub(crate) async fn answer<T: DeserializeOwned>(
+    sent: Result<web_sys::Response, String>,
+) -> Result<T, Error> {
+    let response = sent.map_err(unsent)?;
+    let body = text(&response).await.map_err(unsent)?;
+    if !response.ok() {
+        return Err(parse_json::<Error>(&body).unwrap_or_else(|| {
+            let status = format!("HTTP {} {}", response.status(), response.status_text());
+            Error::from_server_fn_error(ServerFnErrorErr::Response(status))
+        }));
+    }
+    parse_json(&body).ok_or_else(|| {
+        Error::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "the server's answer is not what Porte expects".into(),
+        ))
+    })
+}
+
+fn unsent(e: String) -> Error {
+    Error::from_server_fn_error(ServerFnErrorErr::Request(e))
+}
 
 /// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
 #[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json)]

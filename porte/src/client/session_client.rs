@@ -4,6 +4,7 @@
 //! ends one the server refuses for good.
 
 use super::refresh::{refreshed, sessions, sessions_for_call};
+use super::server_fns::{answer, request};
 use super::session::{end, renewed};
 use super::state::{on_this_page, State};
 use crate::shared::wire;
@@ -84,6 +85,16 @@ where
     fn spawn(future: impl Future<Output = ()> + Send + 'static) {
         <BrowserClient as Client<E, IS, OS>>::spawn(future)
     }
+}
+
+/// Calls Porte's server function `A` with `args` and the page's sessions, as [`SessionClient`]
+/// sends an app's.
+pub(crate) async fn call_with_sessions<A>(args: &A) -> Result<A::Output, Error>
+where
+    A: leptos::server_fn::ServerFn + serde::Serialize,
+    A::Output: serde::de::DeserializeOwned,
+{
+    answer(send_with_sessions(request(args)?).await).await
 }
 
 /// Sends a server-function call with the page's sessions; refreshes and sends again once on

@@ -77,7 +77,6 @@ impl UserProfile {
     }
 }
 
-
 /// A group the user is in. `id` is what a group check compares: the provider's own unique,
 /// administrator-controlled identifier (Entra: `<tenant id>/<group object id>`, GitHub:
 /// `<org>/<team slug>`, OpenID providers: the value of their groups claim). `name` is for people

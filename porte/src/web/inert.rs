@@ -23,6 +23,16 @@ pub(crate) mod fetch {
     }
 
     /// Server-function calls are not sent from the server.
+    pub(crate) fn json_request(_path: &str, _body: &str) -> Result<web_sys::Request, String> {
+        Err("server-function calls are sent from the browser".into())
+    }
+
+    /// Server-function calls are not sent from the server.
+    pub(crate) async fn text(_response: &web_sys::Response) -> Result<String, String> {
+        Err("server-function calls are sent from the browser".into())
+    }
+
+    /// Server-function calls are not sent from the server.
     pub(crate) async fn fetch(
         _request: &web_sys::Request,
         _sessions: Option<&str>,

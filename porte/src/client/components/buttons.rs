@@ -80,10 +80,14 @@ pub fn LoginButtons(
         Ok(p) if p.list.is_empty() => {
             let empty = match empty {
                 Some(v) => Either::Left(v.run()),
-                None => Either::Right(view! { <p class="porte-muted">"No sign-in provider is configured."</p> }),
+                None => Either::Right(
+                    view! { <p class="porte-muted">"No sign-in provider is configured."</p> },
+                ),
             };
             // Development only (the server sends no hint in production): how to add one.
-            let hint = p.setup_hint.map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
+            let hint = p
+                .setup_hint
+                .map(|h| view! { <p class="porte-setup-hint" role="note">{h}</p> });
             EitherOf3::A(view! { {empty} {hint} })
         }
         Ok(p) => EitherOf3::B(view! {
@@ -98,7 +102,9 @@ pub fn LoginButtons(
                 }).collect_view()}
             </form>
         }),
-        Err(e) => EitherOf3::C(view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> }),
+        Err(e) => EitherOf3::C(
+            view! { <p class="porte-muted" role="alert">{format!("Sign-in is unavailable: {e}")}</p> },
+        ),
     }
 }
 

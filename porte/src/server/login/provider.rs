@@ -301,9 +301,11 @@ impl Provider {
         let client = self.client(&resolved, redirect_uri)?;
         let mut token = token::refresh(http, &client, refresh_token).await?;
         let claims = match (&resolved.discovered, &token.id_token) {
-            (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => {
-                Some(self.verify_id_token(http, d, raw.expose(), None).await?.into())
-            }
+            (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => Some(
+                self.verify_id_token(http, d, raw.expose(), None)
+                    .await?
+                    .into(),
+            ),
             _ => data.id_token_claims.clone(),
         };
         token.id_token = token.id_token.or_else(|| data.token.id_token.clone());

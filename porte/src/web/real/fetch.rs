@@ -1,5 +1,6 @@
-//! The `fetch` of server-function calls that carry the sessions: the request taken out of
-//! leptos' hands, and sent with the `x-porte-session` header.
+//! The `fetch` of server-function calls: Porte's own (a JSON request, its text answer), and
+//! those that carry the sessions (the request taken out of leptos' hands, and sent with the
+//! `x-porte-session` header).
 
 use crate::shared::wire::SESSION_HEADER;
 use wasm_bindgen::prelude::*;
@@ -16,6 +17,32 @@ pub(crate) fn detach(
     let first = web_sys::Request::new_with_request_and_init(&raw, &init).map_err(js_error)?;
     let spare = first.clone().map_err(js_error)?;
     Ok((first, spare))
+}
+
+/// A POST of `body` (JSON) to `path`, as leptos sends a server function with JSON input.
+pub(crate) fn json_request(path: &str, body: &str) -> Result<web_sys::Request, String> {
+    let headers = web_sys::Headers::new().map_err(js_error)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(js_error)?;
+    headers
+        .set("accept", "application/json")
+        .map_err(js_error)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(body));
+    web_sys::Request::new_with_str_and_init(path, &init).map_err(js_error)
+}
+
+/// The body of `response`, as text.
+pub(crate) async fn text(response: &web_sys::Response) -> Result<String, String> {
+    let promise = response.text().map_err(js_error)?;
+    let text = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(js_error)?;
+    text.as_string()
+        .ok_or_else(|| "the response is not text".into())
 }
 
 /// Sends `request` with `sessions` (the `x-porte-session` value) when there are any.
