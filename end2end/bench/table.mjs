@@ -29,7 +29,7 @@ const rows = [
   ['revocation check with Redis on loopback, added per protected call, p99', '≤ 0.2 ms',
     `${us(redisAdded)} (whole check with Redis: p50 ${us(session.redis_store?.p50_us ?? NaN)}, p99 ${us(session.redis_store?.p99_us ?? NaN)})`,
     redisAdded <= 200],
-  ['login page, first load, compressed (median of 5)', '≤ 280 KB', span(page.pageBytes, kb), page.pageBytes.median <= 280_000],
+  ['login page, first load, compressed (median of 5)', '≤ 200 KB', span(page.pageBytes, kb), page.pageBytes.median <= 200_000],
   ['navigation start → Login hydrated (median of 5)', '≤ 250 ms', span(page.clickableMs, ms), page.clickableMs.median <= 250],
   [`server CPU per login, start + callback + user fetch (${rss.app.ok} logins, process CPU time)`, '≤ 0.35 ms',
     `${ms(rss.server.loginWithoutRestoreMs)} (${ms(rss.server.cpuMsPerLogin)} with the driver's restore_session, which alone is ${ms(rss.server.restoreMs)})`,

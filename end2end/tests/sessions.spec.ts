@@ -44,6 +44,9 @@ test("without remember me the sign-in lasts as long as the tab: a reload keeps i
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await expect(card(page, "authgear").getByRole("heading", { name: "Signed in as Alice Liddell" })).toBeVisible();
   await expect(page.getByRole("alert")).toHaveCount(0);
+  // Only the providers not signed in yet are offered.
+  await expect(page.getByRole("button", { name: "Continue with Authgear" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Continue with Local" })).toBeVisible();
   // The tab closes: a tab opened afterwards, with no sibling to ask, starts signed out.
   await page.close();
   const later = await context.newPage();

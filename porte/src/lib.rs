@@ -2,6 +2,9 @@
 #![warn(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The crate docs (the README) link the server's items, which a browser-only build (`hydrate`
+// without `ssr`) does not have; its docs would otherwise fail on those links.
+#![cfg_attr(not(feature = "ssr"), allow(rustdoc::broken_intra_doc_links))]
 // Leptos view types nest deeply.
 #![recursion_limit = "256"]
 // A build with neither `ssr` nor `hydrate` (e.g. docs) uses only the shared types.

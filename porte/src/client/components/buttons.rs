@@ -94,11 +94,8 @@ pub fn LoginButtons(
             <form class="porte-providers" method="post" action=p.start_path>
                 {p.list.into_iter().map(|info| {
                     let id = info.id.clone();
-                    view! {
-                        <Show when=move || !signed_in(&id)>
-                            <LoginButton provider=info.clone() options />
-                        </Show>
-                    }
+                    // Hidden rather than removed (`<Show>`): no view machinery per button.
+                    view! { <LoginButton provider=info options attr:hidden=move || signed_in(&id) /> }
                 }).collect_view()}
             </form>
         }),
