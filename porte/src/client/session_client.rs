@@ -56,10 +56,7 @@ where
     type Response = SessionResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-        // Boxed: one copy of the sending in the wasm, not one inlined into every server
-        // function that names this client.
-        let sending: Pin<Box<dyn Future<Output = Result<web_sys::Response, String>>>> =
-            Box::pin(send_with_sessions(req.into()));
+        let sending = sending(req.into());
         SendWrapper::new(async move {
             sending
                 .await
@@ -94,7 +91,15 @@ where
     A: leptos::server_fn::ServerFn + serde::Serialize,
     A::Output: serde::de::DeserializeOwned,
 {
-    answer(send_with_sessions(request(args)?).await).await
+    answer(sending(request(args)?).await).await
+}
+
+/// [`send_with_sessions`], boxed: one copy of the sending in the wasm, not one inlined into
+/// every server function that names this client.
+fn sending(
+    raw: web_sys::Request,
+) -> Pin<Box<dyn Future<Output = Result<web_sys::Response, String>>>> {
+    Box::pin(send_with_sessions(raw))
 }
 
 /// Sends a server-function call with the page's sessions; refreshes and sends again once on
