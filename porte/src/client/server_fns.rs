@@ -16,6 +16,12 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A call on its way: the answer's text, or why there is none. Boxed, so the sending and the
+/// reading are in the wasm once, not once per server function.
+pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
 
 /// Calls Porte's server function `A` with `args` from the browser.
 pub(crate) async fn call<A>(args: &A) -> Result<A::Output, Error>
@@ -23,19 +29,26 @@ where
     A: ServerFn + Serialize,
     A::Output: DeserializeOwned,
 {
-    answer(fetch(&request(args)?, None).await).await
+    let path = A::PATH;
+    let body = json(args);
+    let sent: Answer =
+        Box::pin(async move { answer(fetch(&request(path, &body)?, None).await).await });
+    read(&sent.await?)
 }
 
-/// The request that calls server function `A` with `args` (JSON, as leptos would send it).
-pub(crate) fn request<A: ServerFn + Serialize>(args: &A) -> Result<web_sys::Request, Error> {
-    json_request(A::PATH, &serde_json::to_string(args).unwrap_or_default()).map_err(unsent)
+/// Server-function arguments as JSON, as leptos would send them.
+pub(crate) fn json<A: Serialize>(args: &A) -> String {
+    serde_json::to_string(args).unwrap_or_default()
 }
 
-/// The answer to a server-function call: its value, or the error the server sent (its JSON
-/// body), or why there is neither (in leptos' words, as its own client would say it).
-pub(crate) async fn answer<T: DeserializeOwned>(
-    sent: Result<web_sys::Response, String>,
-) -> Result<T, Error> {
+/// The request that calls the server function at `path` with `body`.
+pub(crate) fn request(path: &str, body: &str) -> Result<web_sys::Request, Error> {
+    json_request(path, body).map_err(unsent)
+}
+
+/// The text of a server function's answer, or the error the server sent (its JSON body), or why
+/// there is neither (in leptos' words, as its own client would say it).
+pub(crate) async fn answer(sent: Result<web_sys::Response, String>) -> Result<String, Error> {
     let response = sent.map_err(unsent)?;
     let body = text(&response).await.map_err(unsent)?;
     if !response.ok() {
@@ -44,7 +57,12 @@ pub(crate) async fn answer<T: DeserializeOwned>(
             Error::from_server_fn_error(ServerFnErrorErr::Response(status))
         }));
     }
-    parse_json(&body).ok_or_else(|| {
+    Ok(body)
+}
+
+/// A server function's value from its answer's text.
+pub(crate) fn read<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    parse_json(text).ok_or_else(|| {
         Error::from_server_fn_error(ServerFnErrorErr::Deserialization(
             "the server's answer is not what Porte expects".into(),
         ))

@@ -4,7 +4,7 @@
 //! ends one the server refuses for good.
 
 use super::refresh::{refreshed, sessions, sessions_for_call};
-use super::server_fns::{answer, request};
+use super::server_fns::{answer, json, read, request, Answer};
 use super::session::{end, renewed};
 use super::state::{on_this_page, State};
 use crate::shared::wire;
@@ -91,7 +91,10 @@ where
     A: leptos::server_fn::ServerFn + serde::Serialize,
     A::Output: serde::de::DeserializeOwned,
 {
-    answer(sending(request(args)?).await).await
+    let path = A::PATH;
+    let body = json(args);
+    let sent: Answer = Box::pin(async move { answer(sending(request(path, &body)?).await).await });
+    read(&sent.await?)
 }
 
 /// [`send_with_sessions`], boxed: one copy of the sending in the wasm, not one inlined into
