@@ -211,7 +211,8 @@ impl Provider {
             .await?;
             data.user = Some(user);
             if self.spec.reads_groups() {
-                data = self.with_groups(http, data).await?;
+                // The profile was fetched just now: its groups claim is fresh.
+                data = self.read_groups(http, data, false).await?;
             }
         }
         Ok(data)
@@ -256,13 +257,26 @@ impl Provider {
     pub async fn with_groups(
         &self,
         http: &reqwest::Client,
+        data: SessionData,
+    ) -> Result<SessionData, AuthError> {
+        let claim_in_profile = matches!(self.spec.groups, Groups::Claim(_));
+        self.read_groups(http, data, claim_in_profile).await
+    }
+
+    /// [`Provider::with_groups`], fetching the profile first when `refetch_profile` (or when
+    /// the session has none).
+    async fn read_groups(
+        &self,
+        http: &reqwest::Client,
         mut data: SessionData,
+        refetch_profile: bool,
     ) -> Result<SessionData, AuthError> {
         let access = data.token.access_token.secret().to_owned();
         let claims = data.id_token_claims.as_ref().map(JsonObject::to_map);
         let claims = claims.as_ref();
-        let mut user: UserProfile = match (&self.spec.groups, data.user.take()) {
-            (Groups::Claim(_), _) | (_, None) => {
+        let mut user: UserProfile = match data.user.take() {
+            Some(user) if !refetch_profile => user,
+            _ => {
                 let resolved = self.resolve(http).await?;
                 fetch_user(
                     http,
@@ -273,7 +287,6 @@ impl Provider {
                 )
                 .await?
             }
-            (_, Some(user)) => user,
         };
         let all = fetch_groups(http, &self.spec, &access, &user.fields.to_map(), claims).await?;
         user.groups = self.spec.read_groups.filter(all);

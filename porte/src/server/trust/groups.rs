@@ -137,3 +137,80 @@ fn a_user_in_a_thousand_groups_gets_a_clear_error_or_keeps_only_the_groups_that_
     assert!(sealed.as_str().len() <= SESSION_BUDGET);
     assert!(check::open_bound(&porte, &sealed, &browser.binding).is_ok());
 }
+
+/// A sign-in reads the profile once, its groups claim included (it used to be read a second
+/// time to take the groups from it: one more request to the provider at every sign-in).
+#[tokio::test]
+async fn a_sign_in_reads_the_profile_once_groups_included() {
+    use crate::server::login::{flow, redirect_query::RedirectQuery};
+    use crate::server::providers::{oauth, Groups, OAuthEndpoints};
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+
+    let reads = Arc::new(AtomicUsize::new(0));
+    let counted = reads.clone();
+    let token = r#"{"access_token":"at","token_type":"Bearer","expires_in":3600}"#;
+    let app = axum::Router::new()
+        .route(
+            "/token",
+            axum::routing::post(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    token,
+                )
+            }),
+        )
+        .route(
+            "/me",
+            axum::routing::get(move || async move {
+                counted.fetch_add(1, SeqCst);
+                axum::Json(serde_json::json!({"sub": "u1", "groups": ["admins"]}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let endpoints = OAuthEndpoints {
+        authorization: format!("{base}/auth"),
+        token: format!("{base}/token"),
+        userinfo: format!("{base}/me"),
+    };
+    let mut spec = oauth("acme", endpoints, "id", "secret").unwrap();
+    spec.groups = Groups::Claim("groups".into());
+    spec.read_groups = GroupSelection::All;
+    let porte = crate::Porte::builder()
+        .production(false)
+        .secret_key(super::fixtures::KEY)
+        .provider(spec)
+        .build()
+        .unwrap();
+
+    let request = crate::LoginRequest {
+        provider: id("acme"),
+        scope: Vec::new(),
+        fetch_user: true,
+        complete_page_html: None,
+        return_to: None,
+    };
+    let started = flow::start_login(&porte, &request, None).await.unwrap();
+    let cookies: Vec<String> = started
+        .cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect();
+    let query = RedirectQuery::parse(&format!("code=c&state={}", started.start.state));
+    let finished = flow::complete_login(&porte, &query, Some(&cookies.join("; "))).await;
+    let user = finished
+        .completion
+        .outcome
+        .expect("signed in")
+        .user
+        .unwrap();
+    let groups: Vec<&str> = user.groups.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(groups, ["admins"]);
+    assert_eq!(
+        reads.load(SeqCst),
+        1,
+        "the profile is read once per sign-in"
+    );
+}
