@@ -351,6 +351,7 @@ impl PorteBuilder {
         let mut specs = self.providers;
         specs.extend(providers::from_vars(&env)?);
         providers::check_unique(&specs)?;
+        providers::check_public_clients(&specs)?;
         Ok(Config {
             origin,
             production,

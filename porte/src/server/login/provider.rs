@@ -355,7 +355,7 @@ impl Provider {
                 let client = self
                     .client(&resolved, redirect_uri)
                     .map_err(|e| e.to_string())?;
-                token::revoke(http, client, &self.spec.client_secret, url, &data.token).await
+                token::revoke(http, client, self.spec.sent_secret(), url, &data.token).await
             }
             Revocation::GitHubApplicationToken { url } => {
                 let response = http
@@ -443,7 +443,7 @@ impl Provider {
     fn client(&self, resolved: &Resolved, redirect_uri: &str) -> Result<OAuthClient, AuthError> {
         token::client(
             &self.spec.client_id,
-            &self.spec.client_secret,
+            self.spec.sent_secret(),
             self.spec.client_auth,
             &resolved.authorization,
             &resolved.token,

@@ -72,15 +72,20 @@ impl TokenSet {
 /// Builds the client for one provider's endpoints.
 pub fn client(
     client_id: &str,
-    secret: &ClientSecret,
+    secret: Option<&ClientSecret>,
     auth: ClientAuth,
     authorization: &str,
     token: &str,
     redirect_uri: &str,
 ) -> Result<OAuthClient, AuthError> {
     let bad = |what: &str, e: url::ParseError| AuthError::TokenExchange(format!("{what}: {e}"));
-    Ok(oauth2::Client::new(ClientId::new(client_id.to_owned()))
-        .set_client_secret(oauth2::ClientSecret::new(secret.expose().to_owned()))
+    let client = oauth2::Client::new(ClientId::new(client_id.to_owned()));
+    // Without a secret, oauth2 puts the client id in the form body whatever the auth type.
+    let client = match secret {
+        Some(s) => client.set_client_secret(oauth2::ClientSecret::new(s.expose().to_owned())),
+        None => client,
+    };
+    Ok(client
         .set_auth_uri(
             AuthUrl::new(authorization.to_owned()).map_err(|e| bad("authorization URL", e))?,
         )
@@ -90,7 +95,7 @@ pub fn client(
         )
         .set_auth_type(match auth {
             ClientAuth::Basic => AuthType::BasicAuth,
-            ClientAuth::Post => AuthType::RequestBody,
+            ClientAuth::Post | ClientAuth::Public => AuthType::RequestBody,
         }))
 }
 
@@ -181,7 +186,7 @@ pub async fn refresh(
 pub async fn revoke(
     http: &reqwest::Client,
     client: OAuthClient,
-    secret: &ClientSecret,
+    secret: Option<&ClientSecret>,
     revocation_url: &str,
     tokens: &TokenSet,
 ) -> Result<(), String> {
@@ -236,23 +241,23 @@ fn is_loopback(url: &url::Url) -> bool {
 async fn revoke_on_loopback(
     http: &reqwest::Client,
     client: &OAuthClient,
-    secret: &ClientSecret,
+    secret: Option<&ClientSecret>,
     url: &str,
     tokens: &[StandardRevocableToken],
 ) -> Result<(), String> {
     use oauth2::RevocableToken;
     let id = client.client_id().as_str();
-    let secret = secret.expose();
     let mut results = Vec::new();
     for token in tokens {
         let mut form = vec![("token", token.secret())];
         if let Some(hint) = token.type_hint() {
             form.push(("token_type_hint", hint));
         }
-        let request = match client.auth_type() {
-            AuthType::BasicAuth => http.post(url).basic_auth(id, Some(secret)),
-            _ => {
-                form.extend([("client_id", id), ("client_secret", secret)]);
+        let request = match (client.auth_type(), secret.map(ClientSecret::expose)) {
+            (AuthType::BasicAuth, Some(secret)) => http.post(url).basic_auth(id, Some(secret)),
+            (_, secret) => {
+                form.push(("client_id", id));
+                form.extend(secret.map(|s| ("client_secret", s)));
                 http.post(url)
             }
         };

@@ -2,15 +2,15 @@
 //!
 //! From Rust, build a [`ProviderSpec`] with [`oauth`] and your own mapping function; from the
 //! environment, the `OAUTH_<NAME>_…` family: `AUTHORIZATION_URL`, `TOKEN_URL`, `USERINFO_URL`,
-//! `CLIENT_ID`, `CLIENT_SECRET` (required); `SCOPES`, `CLIENT_AUTH` (`basic` or `post`, default
-//! `basic`), `USER_ID_FIELD` (default `sub`, then `id`), `PKCE` (default true), `GROUPS_URL`
+//! `CLIENT_ID`, `CLIENT_SECRET` (required, except for a public client); `SCOPES`, `CLIENT_AUTH`
+//! (`basic`, `post` or `none` for a public client, default `basic`), `USER_ID_FIELD` (default `sub`, then `id`), `PKCE` (default true), `GROUPS_URL`
 //! (an array of objects whose `name` is the group's id, pages via `Link`), `GROUPS` (which of
 //! them to read: `*` or a list; none by default), `LABEL`.
 
 use super::{
-    code_url, credentials, provider_id, standard_claims, text, ClientAuth, Endpoints,
-    GroupSelection, Groups, Logout, MapProfile, MappedUser, Paging, Profile, ProfileInput,
-    ProfileSource, ProviderSpec, Revocation, Scopes,
+    client_credentials, code_url, provider_id, standard_claims, text, with_client_auth, ClientAuth,
+    Endpoints, GroupSelection, Groups, Logout, MapProfile, MappedUser, Paging, Profile,
+    ProfileInput, ProfileSource, ProviderSpec, Revocation, Scopes,
 };
 use crate::server::config::{default_label, ClientSecret, ConfigError, Vars};
 use crate::{Group, ProviderId};
@@ -118,16 +118,11 @@ fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
         token: vars.required_url(&var("_TOKEN_URL"))?,
         userinfo: vars.required_url(&var("_USERINFO_URL"))?,
     };
-    let (client_id, secret) = credentials(vars, &format!("OAUTH_{name}"))?;
-    let mut spec = oauth(&name.to_ascii_lowercase(), endpoints, client_id, secret)?
+    let (client_id, secret, auth) = client_credentials(vars, &format!("OAUTH_{name}"))?;
+    let spec = oauth(&name.to_ascii_lowercase(), endpoints, client_id, secret)?
         .with_label(default_label(name))
         .env_overrides(vars, &format!("OAUTH_{name}"));
-    if let Some(raw) = vars.get(&var("_CLIENT_AUTH")) {
-        spec.client_auth = ClientAuth::parse(raw).ok_or_else(|| ConfigError::Invalid {
-            name: var("_CLIENT_AUTH"),
-            reason: "expected basic or post".into(),
-        })?;
-    }
+    let mut spec = with_client_auth(spec, auth);
     spec.pkce = vars.flag(&var("_PKCE"), true)?;
     // A `fn` cannot capture the field name, so the usual names are spelled out.
     let map: Option<MapProfile> = match vars.get(&var("_USER_ID_FIELD")) {

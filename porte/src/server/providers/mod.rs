@@ -149,6 +149,36 @@ impl ProviderSpec {
         self
     }
 
+    /// A public client: one registered without a secret (`token_endpoint_auth_method: none`),
+    /// as desktop and mobile apps are (RFC 8252), and browser-only apps at some providers.
+    /// No secret is ever sent: the token request carries the client id, and PKCE (S256),
+    /// always on for a public client, binds the code to this login. Environment:
+    /// `OIDC_<NAME>_CLIENT_AUTH=none` or `OAUTH_<NAME>_CLIENT_AUTH=none`, with no
+    /// `…_CLIENT_SECRET`.
+    ///
+    /// What each provider's console calls it is in the README ("Public clients"). A client
+    /// whose secret the provider still requires although it is not confidential (Google's
+    /// "Desktop app") stays a confidential one here: keep its secret.
+    ///
+    /// ```
+    /// let kc = porte::providers::openid("kc", "https://sso.example/realms/main", "desktop", "")?
+    ///     .as_public_client();
+    /// assert_eq!((kc.client_auth, kc.pkce), (porte::providers::ClientAuth::Public, true));
+    /// assert!(kc.client_secret.expose().is_empty());
+    /// # Ok::<(), porte::ConfigError>(())
+    /// ```
+    pub fn as_public_client(mut self) -> Self {
+        self.client_auth = ClientAuth::Public;
+        self.client_secret = ClientSecret::new("");
+        self.pkce = true;
+        self
+    }
+
+    /// The secret the token, refresh and revocation requests carry: none for a public client.
+    pub(crate) fn sent_secret(&self) -> Option<&ClientSecret> {
+        (self.client_auth != ClientAuth::Public).then_some(&self.client_secret)
+    }
+
     /// Entra ID only: accept accounts of these tenants (ids) alone (`AZURE_ALLOWED_TENANTS`).
     /// With the tenant `common` or `organizations` and no list, any organization's accounts can
     /// sign in (their groups are qualified by their own tenant, so they never match yours).
@@ -237,6 +267,48 @@ pub(crate) fn credentials(vars: &Vars, prefix: &str) -> Result<(String, String),
     ))
 }
 
+/// `<prefix>_CLIENT_ID`, and `<prefix>_CLIENT_AUTH` (`basic`, `post` or `none`) with the
+/// secret it calls for: `<prefix>_CLIENT_SECRET` required, or absent for a public client.
+pub(crate) fn client_credentials(
+    vars: &Vars,
+    prefix: &str,
+) -> Result<(String, String, Option<ClientAuth>), ConfigError> {
+    let name = format!("{prefix}_CLIENT_AUTH");
+    let auth = match vars.get(&name) {
+        None => None,
+        Some(raw) => Some(ClientAuth::parse(raw).ok_or_else(|| ConfigError::Invalid {
+            name: name.clone(),
+            reason: "expected basic, post or none (a public client)".into(),
+        })?),
+    };
+    if auth != Some(ClientAuth::Public) {
+        let (id, secret) = credentials(vars, prefix)?;
+        return Ok((id, secret, auth));
+    }
+    let secret = format!("{prefix}_CLIENT_SECRET");
+    if vars.get(&secret).is_some() {
+        return Err(ConfigError::Invalid {
+            name: secret,
+            reason: format!("{name}=none is a public client, which has no secret: remove it"),
+        });
+    }
+    let id = vars.required(&format!("{prefix}_CLIENT_ID"))?;
+    Ok((id, String::new(), auth))
+}
+
+/// Sets the client authentication read by [`client_credentials`] (PKCE always on for a public
+/// client).
+pub(crate) fn with_client_auth(spec: ProviderSpec, auth: Option<ClientAuth>) -> ProviderSpec {
+    match auth {
+        Some(ClientAuth::Public) => spec.as_public_client(),
+        Some(auth) => ProviderSpec {
+            client_auth: auth,
+            ..spec
+        },
+        None => spec,
+    }
+}
+
 /// A provider id from code, or the error naming it.
 pub(crate) fn provider_id(id: &str) -> Result<ProviderId, ConfigError> {
     ProviderId::parse(id).map_err(|e| ConfigError::Invalid {
@@ -277,6 +349,30 @@ pub(crate) fn check_unique(specs: &[ProviderSpec]) -> Result<(), ConfigError> {
                 name: spec.id.as_str().to_ascii_uppercase(),
                 reason: "two providers have this id".into(),
             });
+        }
+    }
+    Ok(())
+}
+
+/// A public client's code is only safe with PKCE (RFC 8252 §8.1, RFC 9700 §2.1.1): anyone who
+/// sees it could otherwise redeem it, with no secret to stop them. And a secret set on one is
+/// a mistake to say, not to ignore.
+pub(crate) fn check_public_clients(specs: &[ProviderSpec]) -> Result<(), ConfigError> {
+    let refuse = |spec: &ProviderSpec, reason: &str| {
+        Err(ConfigError::Invalid {
+            name: spec.id.as_str().to_ascii_uppercase(),
+            reason: reason.into(),
+        })
+    };
+    for spec in specs.iter().filter(|s| s.client_auth == ClientAuth::Public) {
+        if !spec.pkce {
+            return refuse(
+                spec,
+                "a public client needs PKCE (its code has no secret to guard it)",
+            );
+        }
+        if !spec.client_secret.expose().is_empty() {
+            return refuse(spec, "a public client sends no secret: leave it empty");
         }
     }
     Ok(())

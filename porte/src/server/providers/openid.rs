@@ -4,7 +4,8 @@
 //! list of ids, or `none`) are optional.
 
 use super::{
-    code_url, credentials, provider_id, split_scopes, Groups, IssuerRule, ProviderSpec, Scopes,
+    client_credentials, code_url, provider_id, split_scopes, with_client_auth, Groups, IssuerRule,
+    ProviderSpec, Scopes,
 };
 use crate::server::config::{default_label, ClientSecret, ConfigError, Vars};
 use crate::ProviderId;
@@ -12,10 +13,11 @@ use crate::ProviderId;
 /// Scopes asked of an OpenID provider when none are configured.
 pub const DEFAULT_SCOPES: &str = "openid profile email";
 
-const SUFFIXES: [&str; 7] = [
+const SUFFIXES: [&str; 8] = [
     "_ISSUER",
     "_CLIENT_ID",
     "_CLIENT_SECRET",
+    "_CLIENT_AUTH",
     "_SCOPES",
     "_LABEL",
     "_GROUPS_CLAIM",
@@ -56,8 +58,8 @@ fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
         name: var("_CLIENT_ID"),
         reason: e.to_string(),
     })?;
-    let (client_id, secret) = credentials(vars, &prefix)?;
-    let mut spec = spec(
+    let (client_id, secret, auth) = client_credentials(vars, &prefix)?;
+    let spec = spec(
         id,
         &default_label(name),
         client_id,
@@ -65,6 +67,7 @@ fn one(vars: &Vars, name: &str) -> Result<ProviderSpec, ConfigError> {
         issuer,
     )
     .env_overrides(vars, &prefix);
+    let mut spec = with_client_auth(spec, auth);
     spec.groups = Groups::Claim(vars.label(&var("_GROUPS_CLAIM"), "groups"));
     Ok(spec)
 }

@@ -81,14 +81,19 @@ pub enum ClientAuth {
     Basic,
     /// In the form body (`client_secret_post`).
     Post,
+    /// None: a public client (`none`), which holds no secret, such as a desktop or mobile app
+    /// (RFC 8252). Its id goes in the form body, and PKCE (S256) proves that the code is
+    /// redeemed by whoever asked for it. See [`ProviderSpec::as_public_client`](super::ProviderSpec::as_public_client).
+    Public,
 }
 
 impl ClientAuth {
-    /// Reads `basic` / `client_secret_basic` / `post` / `client_secret_post`.
+    /// Reads `basic` / `client_secret_basic` / `post` / `client_secret_post` / `none` / `public`.
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "basic" | "client_secret_basic" => Some(Self::Basic),
             "post" | "client_secret_post" => Some(Self::Post),
+            "none" | "public" => Some(Self::Public),
             _ => None,
         }
     }

@@ -1,7 +1,9 @@
 //! What the trust tests share: a Porte configured from variables, sessions sealed for a browser,
 //! the request parts that carry them, a revocation store that can be taken down, and a
-//! provider's token endpoint that answers what a test tells it to.
+//! provider's token endpoint that answers what a test tells it to, and a whole sign-in.
 
+use crate::server::login::flow::{self, Finished};
+use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::oauth::token::TokenSet;
 use crate::server::session::binding::BrowserBinding;
 use crate::server::session::seal::SessionData;
@@ -188,4 +190,28 @@ pub async fn token_endpoint(status: u16, body: &'static str) -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}")
+}
+
+/// A sign-in with `provider` from start to callback, the provider answering `code=c`: the
+/// authorization URL the browser was sent to, the callback's outcome, and the browser's cookie
+/// header (binding and flow cookies).
+pub async fn sign_in(porte: &Porte, provider: &str) -> (url::Url, Finished, String) {
+    let request = crate::LoginRequest {
+        provider: ProviderId::parse(provider).unwrap(),
+        scope: Vec::new(),
+        fetch_user: true,
+        complete_page_html: None,
+        return_to: None,
+    };
+    let started = flow::start_login(porte, &request, None).await.unwrap();
+    let cookies: Vec<String> = started
+        .cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect();
+    let cookies = cookies.join("; ");
+    let query = RedirectQuery::parse(&format!("code=c&state={}", started.start.state));
+    let finished = flow::complete_login(porte, &query, Some(&cookies)).await;
+    let url = url::Url::parse(&started.start.authorization_url).unwrap();
+    (url, finished, cookies)
 }

@@ -142,7 +142,6 @@ fn a_user_in_a_thousand_groups_gets_a_clear_error_or_keeps_only_the_groups_that_
 /// time to take the groups from it: one more request to the provider at every sign-in).
 #[tokio::test]
 async fn a_sign_in_reads_the_profile_once_groups_included() {
-    use crate::server::login::{flow, redirect_query::RedirectQuery};
     use crate::server::providers::{oauth, Groups, OAuthEndpoints};
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     use std::sync::Arc;
@@ -185,21 +184,7 @@ async fn a_sign_in_reads_the_profile_once_groups_included() {
         .build()
         .unwrap();
 
-    let request = crate::LoginRequest {
-        provider: id("acme"),
-        scope: Vec::new(),
-        fetch_user: true,
-        complete_page_html: None,
-        return_to: None,
-    };
-    let started = flow::start_login(&porte, &request, None).await.unwrap();
-    let cookies: Vec<String> = started
-        .cookies
-        .iter()
-        .map(|c| format!("{}={}", c.name(), c.value()))
-        .collect();
-    let query = RedirectQuery::parse(&format!("code=c&state={}", started.start.state));
-    let finished = flow::complete_login(&porte, &query, Some(&cookies.join("; "))).await;
+    let (_, finished, _) = super::fixtures::sign_in(&porte, "acme").await;
     let user = finished
         .completion
         .outcome
