@@ -43,5 +43,5 @@ pub use server::check_revocation_store;
 pub use server::{
     optional_session, providers, require_group, require_session, require_session_for, ClientSecret,
     ConfigError, MemoryStore, Porte, PorteBuilder, PorteRouter, RedisStore, RevocationStore,
-    Session, StoreError,
+    Session, StoreError, SystemBrowser,
 };

@@ -3,7 +3,7 @@
 //! login's result picked up when the tab comes back; and cancelling.
 
 use super::options::{LoginOptions, OpenMode};
-use super::server_fns::{call, RestoreSession, StartLogin};
+use super::server_fns::{call, AwaitLogin, CancelLogin, RestoreSession, StartLogin};
 use super::session::adopt;
 use super::state::State;
 use crate::web::login_window::{focus_pending, LoginWindow};
@@ -30,6 +30,12 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
             complete(state, Some(provider), outcome, remember);
         });
         return;
+    }
+    let system_browser = state
+        .providers
+        .with_value(|p| p.as_ref().is_ok_and(|p| p.system_browser));
+    if system_browser {
+        return login_in_system_browser(state, provider, options);
     }
     let mut open = options.open;
     let mut window = match open {
@@ -94,9 +100,55 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
     });
 }
 
+/// A desktop app: the server opens the system browser; this page waits for the result, which
+/// comes within moments of the provider's redirect (one request held open, no polling).
+fn login_in_system_browser(state: State, provider: ProviderId, options: LoginOptions) {
+    let remember = options.remember_me;
+    let request = LoginRequest {
+        provider: provider.clone(),
+        scope: options.scope,
+        fetch_user: options.fetch_user,
+        complete_page_html: options.complete_page_html,
+        return_to: None,
+    };
+    state.pending.set(Some(provider.clone()));
+    leptos::task::spawn_local(async move {
+        let flow = match call(&StartLogin { request }).await {
+            Ok(start) => start.state,
+            Err(e) => return complete(state, Some(provider), Err(e), false),
+        };
+        state
+            .sync
+            .update_value(|s| s.system_login = Some(flow.clone()));
+        let outcome = call(&AwaitLogin {
+            state: flow.clone(),
+        })
+        .await
+        .and_then(|c| c.outcome);
+        // Cancelled meanwhile (or another login started): that one's result counts.
+        let current = state
+            .sync
+            .with_value(|s| s.system_login.as_ref() == Some(&flow));
+        if current {
+            state.sync.update_value(|s| s.system_login = None);
+            complete(state, Some(provider), outcome, remember);
+        }
+    });
+}
+
 /// Stops waiting for the login in progress and closes its window (`on_login` gets
 /// `cancelled`).
 pub(crate) fn cancel(state: State) {
+    if let Some(flow) = state
+        .sync
+        .try_update_value(|s| s.system_login.take())
+        .flatten()
+    {
+        // The server stops the redirect listener; the answer changes nothing here.
+        leptos::task::spawn_local(async move {
+            let _ = call(&CancelLogin { state: flow }).await;
+        });
+    }
     cancel_pending();
     if state.pending.get_untracked().is_some() {
         let cancelled = Error::new("cancelled", Some("The sign-in was cancelled.".into()));

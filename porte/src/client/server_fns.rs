@@ -1,5 +1,6 @@
-//! Porte's own server functions, under `/api/porte/`: the start of a login, and a session token
-//! restored or refreshed. The fourth, `end_session`, is in `logout`: it is sent with the sessions
+//! Porte's own server functions, under `/api/porte/`: the start of a login (and in a desktop
+//! app, its result awaited or the login cancelled), and a session token restored or refreshed.
+//! The last, `end_session`, is in `logout`: it is sent with the sessions
 //! (`session_client`), so it waits for the refreshes these make. They take JSON, which browsers
 //! cannot send cross-site without a CORS preflight, and Porte's middleware refuses cross-site
 //! calls on top. Their bodies run on the server (`crate::server`).
@@ -10,7 +11,7 @@
 
 use crate::shared::wire::parse_json;
 use crate::web::fetch::{fetch, json_request, text};
-use crate::{Authorization, Error, LoginRequest, LoginStart, SealedToken};
+use crate::{Authorization, Completion, Error, LoginRequest, LoginStart, SealedToken};
 use leptos::prelude::*;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::ServerFn;
@@ -78,16 +79,45 @@ fn unsent(e: String) -> Error {
 pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
     let (porte, parts) = crate::server::here()?;
     let cookies = crate::server::cookie_header(&parts);
-    let started = crate::server::start_login(&porte, &request, cookies)
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "login could not start");
-            crate::server::answer(e)
-        })?;
+    let started = match porte.loopback() {
+        Some(loopback) => {
+            crate::server::start_system_login(&porte, loopback, &request, cookies).await
+        }
+        None => crate::server::start_login(&porte, &request, cookies).await,
+    }
+    .map_err(|e| {
+        tracing::warn!(error = %e, "login could not start");
+        crate::server::answer(e)
+    })?;
     for cookie in &started.cookies {
         crate::server::set_cookie(cookie);
     }
     Ok(started.start)
+}
+
+/// A desktop app's login in the system browser: its result, once the browser came back (or the
+/// login timed out or was cancelled). Only the webview that started it gets it.
+#[server(prefix = "/api/porte", endpoint = "await_login", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn await_login(state: String) -> Result<Completion, Error> {
+    let (porte, parts) = crate::server::here()?;
+    let Some(loopback) = porte.loopback() else {
+        return Err(crate::server::answer(
+            crate::server::AuthError::NoLoginPending,
+        ));
+    };
+    let cookies = crate::server::cookie_header(&parts);
+    Ok(crate::server::await_login(&porte, loopback, &state, cookies).await)
+}
+
+/// Cancels a desktop app's login in the system browser: its redirect listener stops.
+#[server(prefix = "/api/porte", endpoint = "cancel_login", input = leptos::server_fn::codec::Json)]
+pub(crate) async fn cancel_login(state: String) -> Result<(), Error> {
+    let (porte, parts) = crate::server::here()?;
+    let loopback = porte
+        .loopback()
+        .ok_or_else(|| crate::server::answer(crate::server::AuthError::NoLoginPending))?;
+    let cookies = crate::server::cookie_header(&parts);
+    crate::server::cancel_login(&porte, loopback, &state, cookies).map_err(crate::server::answer)
 }
 
 /// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it

@@ -81,6 +81,8 @@ pub(crate) struct SyncState {
     pub(crate) logout_retry: bool,
     /// Stored sessions still being restored.
     pub(crate) restoring: usize,
+    /// The `state` of the login waiting for the system browser (a desktop app).
+    pub(crate) system_login: Option<String>,
 }
 
 /// The page's sign-ins: one [`Authorization`] per provider, the login in progress, the last

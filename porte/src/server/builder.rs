@@ -3,6 +3,7 @@
 //! [`PorteBuilder::from_env`] was called), then from the default.
 
 use crate::server::config::{app_secret, check_url, ClientSecret, ConfigError, Vars};
+use crate::server::loopback::browser::SystemBrowser;
 use crate::server::porte::Config;
 use crate::server::providers::{self, ProviderSpec};
 use crate::server::revocation::RevocationStore;
@@ -74,6 +75,7 @@ pub struct PorteBuilder {
     groups_max_age: Option<Duration>,
     store: Option<Arc<dyn RevocationStore>>,
     redis_url: Option<String>,
+    system_browser: Option<SystemBrowser>,
 }
 
 impl std::fmt::Debug for PorteBuilder {
@@ -215,6 +217,16 @@ impl PorteBuilder {
     /// `redis://127.0.0.1:6379/0` (`PORTE_REDIS_URL`); connected on first use, reconnected by itself.
     pub fn redis_url(mut self, url: impl Into<String>) -> Self {
         self.redis_url = Some(url.into());
+        self
+    }
+
+    /// A desktop app: every login opens the user's own browser and comes back through a
+    /// loopback redirect to this process (see [`SystemBrowser`]). Register that redirect with
+    /// the provider as `http://127.0.0.1/callback` (any port) and use a public client
+    /// ([`ProviderSpec::as_public_client`](crate::providers::ProviderSpec::as_public_client))
+    /// where the provider has them: a secret shipped in an app is no secret.
+    pub fn system_browser(mut self, browser: SystemBrowser) -> Self {
+        self.system_browser = Some(browser);
         self
     }
 
@@ -366,6 +378,7 @@ impl PorteBuilder {
             lifetimes,
             groups_max_age,
             redis_url,
+            system_browser: self.system_browser,
             legacy_names: legacy,
         })
     }

@@ -101,6 +101,15 @@ pub enum AuthError {
     /// A call to the provider's API with the user's token failed.
     #[error("provider API call failed: {0}")]
     Api(String),
+    /// A system-browser login got no answer in time (the browser tab was likely closed).
+    #[error("the browser did not come back within {0:?}")]
+    BrowserTimedOut(std::time::Duration),
+    /// The user cancelled the login in the app.
+    #[error("login cancelled")]
+    Cancelled,
+    /// The system browser could not be opened.
+    #[error("system browser: {0}")]
+    SystemBrowser(String),
 }
 
 impl AuthError {
@@ -158,6 +167,9 @@ impl From<AuthError> for Error {
             AuthError::SessionEnded => ("session_ended", "This session was ended (signed out). Sign in again.".into()),
             AuthError::StoreUnavailable(_) => ("session_store_unavailable", "Sessions cannot be checked right now. Try again in a moment.".into()),
             AuthError::Api(_) => ("provider_api_failed", "The provider's API did not answer as expected. Try again.".into()),
+            AuthError::BrowserTimedOut(after) => ("login_timed_out", format!("The sign-in was not finished in the browser within {} minutes (was its tab closed?). Start again from the app.", after.as_secs().div_ceil(60))),
+            AuthError::Cancelled => ("cancelled", "The sign-in was cancelled.".into()),
+            AuthError::SystemBrowser(_) => ("server_error", "The browser could not be opened for the sign-in.".into()),
         };
         Error::new(code, Some(text))
     }

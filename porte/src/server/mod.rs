@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod http;
 mod login;
+mod loopback;
 mod oauth;
 mod porte;
 pub mod providers;
@@ -19,6 +20,8 @@ mod bench;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod trust;
 
 pub use builder::PorteBuilder;
@@ -26,6 +29,7 @@ pub use config::{ClientSecret, ConfigError};
 pub use http::extract::{optional_session, require_group, require_session, require_session_for};
 pub use http::router::PorteRouter;
 pub use http::session::Session;
+pub use loopback::browser::SystemBrowser;
 pub use porte::Porte;
 #[cfg(feature = "test-util")]
 pub use revocation::contract::check_revocation_store;
@@ -37,4 +41,5 @@ pub(crate) use http::server_fn::{
     answer, cookie_header, here, providers_for_page, sent_sessions, set_cookie,
 };
 pub(crate) use login::flow::start_login;
+pub(crate) use loopback::flow::{await_login, cancel_login, start_login as start_system_login};
 pub(crate) use session::lifecycle::{logout, rebind, refresh, restore};

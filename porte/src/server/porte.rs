@@ -6,6 +6,7 @@ use crate::server::config::{AppSecret, ClientSecret};
 use crate::server::error::AuthError;
 use crate::server::login::flow_cookie::FlowCookies;
 use crate::server::login::provider::Provider;
+use crate::server::loopback::browser::{Loopback, SystemBrowser};
 use crate::server::providers::ProviderSpec;
 use crate::server::revocation::RevocationStore;
 use crate::server::session::lifetime::Lifetime;
@@ -36,6 +37,8 @@ struct Inner {
     http: reqwest::Client,
     /// Ended sessions, until they would have expired.
     revoked: Arc<dyn RevocationStore>,
+    /// A desktop app's logins waiting for the system browser.
+    loopback: Option<Loopback>,
 }
 
 impl std::fmt::Debug for Porte {
@@ -90,6 +93,7 @@ impl Porte {
             .cloned()
             .map(Provider::new)
             .collect();
+        let loopback = config.system_browser.clone().map(Loopback::new);
         Ok(Self(Arc::new(Inner {
             config,
             providers,
@@ -97,7 +101,13 @@ impl Porte {
             sealer,
             http,
             revoked,
+            loopback,
         })))
+    }
+
+    /// The system-browser logins of a desktop app, when it is one.
+    pub(crate) fn loopback(&self) -> Option<&Loopback> {
+        self.0.loopback.as_ref()
     }
 
     /// The checked configuration.
@@ -246,6 +256,8 @@ pub(crate) struct Config {
     pub groups_max_age: u64,
     /// Where the revocation store is, when it is Redis (may hold a password: never printed).
     pub redis_url: Option<ClientSecret>,
+    /// A desktop app's logins open the system browser.
+    pub system_browser: Option<SystemBrowser>,
     /// `(older name used, its replacement)`, for a warning at start-up.
     pub legacy_names: Vec<(&'static str, &'static str)>,
 }

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     PopupClosed,
     /// The browser blocked the sign-in window.
     PopupBlocked,
+    /// A sign-in in the system browser (a desktop app) was not finished in time.
+    LoginTimedOut,
     /// No sign-in is pending for this `state` in this browser.
     InvalidState,
     /// The request is malformed (bad scope, oversized page, arguments that do not parse).
@@ -85,7 +87,7 @@ pub enum ErrorCode {
 }
 
 /// Every named code with its text, in one place.
-const NAMES: [(ErrorCode, &str); 27] = [
+const NAMES: [(ErrorCode, &str); 28] = [
     (ErrorCode::NotSignedIn, "not_signed_in"),
     (ErrorCode::InvalidSession, "invalid_session"),
     (ErrorCode::TokenExpired, "token_expired"),
@@ -97,6 +99,7 @@ const NAMES: [(ErrorCode, &str); 27] = [
     (ErrorCode::Cancelled, "cancelled"),
     (ErrorCode::PopupClosed, "popup_closed"),
     (ErrorCode::PopupBlocked, "popup_blocked"),
+    (ErrorCode::LoginTimedOut, "login_timed_out"),
     (ErrorCode::InvalidState, "invalid_state"),
     (ErrorCode::InvalidRequest, "invalid_request"),
     (ErrorCode::UnknownProvider, "unknown_provider"),

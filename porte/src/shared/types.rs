@@ -101,11 +101,15 @@ impl ProviderInfo {
 
 /// What the server returns when a login starts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LoginStart {
     /// Where to send the user (the provider's authorization endpoint with all parameters).
     pub authorization_url: String,
     /// The flow's `state`, so the page can recognise the completion message meant for it.
     pub state: String,
+    /// The server opened the system browser there (a desktop app): the page only waits.
+    #[serde(default)]
+    pub in_system_browser: bool,
 }
 
 /// The configured providers, as the sign-in page needs them.
@@ -120,4 +124,8 @@ pub struct Providers {
     /// show it instead of an empty card). Never set in production.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_hint: Option<String>,
+    /// A desktop app: logins open the system browser (the server does), so the page opens no
+    /// window and waits for the result instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system_browser: bool,
 }

@@ -62,6 +62,7 @@ pub(crate) fn providers_for_page(porte: &Porte) -> Providers {
         list,
         start_path: porte.config().path("start"),
         setup_hint,
+        system_browser: porte.loopback().is_some(),
     }
 }
 

@@ -59,24 +59,50 @@ pub(crate) async fn start_login(
         })
     });
     let redirect_uri = porte.config().redirect_uri();
+    let bound = bound_flow(porte, request, cookie_header, &redirect_uri, return_to).await?;
+    let mut cookies = vec![porte.cookies().seal(&bound.flow)];
+    cookies.extend(bound.new_binding_cookie);
+    Ok(Started {
+        start: LoginStart {
+            authorization_url: bound.authorization_url,
+            state: bound.flow.state,
+            in_system_browser: false,
+        },
+        cookies,
+    })
+}
+
+/// A flow started for the browser that sent `cookie_header`, and bound to it.
+pub(crate) struct BoundFlow {
+    pub authorization_url: String,
+    pub flow: PendingLogin,
+    pub binding: BrowserBinding,
+    /// The binding cookie to set, for a browser that had none.
+    pub new_binding_cookie: Option<Cookie<'static>>,
+}
+
+/// Starts `request`'s flow with `redirect_uri`, bound to the browser of `cookie_header` (or to a
+/// new binding, whose cookie the browser is to get).
+pub(crate) async fn bound_flow(
+    porte: &Porte,
+    request: &LoginRequest,
+    cookie_header: Option<&str>,
+    redirect_uri: &str,
+    return_to: Option<String>,
+) -> Result<BoundFlow, AuthError> {
     let provider = porte.provider(&request.provider)?;
     let secure = porte.config().is_https();
     let known = BrowserBinding::from_cookie_header(cookie_header, secure);
     let binding = known.clone().unwrap_or_else(BrowserBinding::generate);
     let (authorization_url, mut flow) = porte
-        .within(provider.start(porte.http(), &redirect_uri, request, return_to))
+        .within(provider.start(porte.http(), redirect_uri, request, return_to))
         .await?;
     flow.browser = binding.fingerprint();
-    let mut cookies = vec![porte.cookies().seal(&flow)];
-    if known.is_none() {
-        cookies.push(binding.cookie(secure));
-    }
-    Ok(Started {
-        start: LoginStart {
-            authorization_url,
-            state: flow.state,
-        },
-        cookies,
+    Ok(BoundFlow {
+        authorization_url,
+        flow,
+        new_binding_cookie: known.is_none().then(|| binding.cookie(secure)),
+        binding,
     })
 }
 
@@ -104,7 +130,8 @@ pub(crate) async fn complete_login(
     let flow = porte.cookies().open(cookie_header, &state);
     let outcome = match (&flow, &binding) {
         (Some(flow), Some(binding)) if flow.browser == binding.fingerprint() => {
-            finish(porte, query, flow, binding).await
+            let redirect_uri = porte.config().redirect_uri();
+            finish(porte, query, flow, binding, &redirect_uri).await
         }
         (Some(_), _) => {
             tracing::warn!(
@@ -132,18 +159,20 @@ pub(crate) async fn complete_login(
     }
 }
 
-async fn finish(
+/// Exchanges the code of `flow` (started with `redirect_uri`) and seals the session for
+/// `binding`'s browser.
+pub(crate) async fn finish(
     porte: &Porte,
     query: &RedirectQuery,
     flow: &PendingLogin,
     binding: &BrowserBinding,
+    redirect_uri: &str,
 ) -> Result<Authorization, AuthError> {
     let provider = porte.provider(&flow.provider)?;
-    let redirect_uri = porte.config().redirect_uri();
     let data = porte
         .within(provider.finish(
             porte.http(),
-            &redirect_uri,
+            redirect_uri,
             query,
             flow,
             porte.new_lifetime(),

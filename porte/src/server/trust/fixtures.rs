@@ -186,10 +186,7 @@ pub async fn token_endpoint(status: u16, body: &'static str) -> String {
             )
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    crate::server::testing::serve_on_loopback(app).await
 }
 
 /// A sign-in with `provider` from start to callback, the provider answering `code=c`: the

@@ -166,9 +166,7 @@ async fn a_sign_in_reads_the_profile_once_groups_included() {
                 axum::Json(serde_json::json!({"sub": "u1", "groups": ["admins"]}))
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = crate::server::testing::serve_on_loopback(app).await;
     let endpoints = OAuthEndpoints {
         authorization: format!("{base}/auth"),
         token: format!("{base}/token"),

@@ -36,10 +36,7 @@ async fn provider(seen: Seen) -> String {
             "/me",
             axum::routing::get(|| async { axum::Json(serde_json::json!({"sub": "u1"})) }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
+    crate::server::testing::serve_on_loopback(app).await
 }
 
 fn public_spec(base: &str) -> crate::server::providers::ProviderSpec {
