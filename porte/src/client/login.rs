@@ -120,19 +120,27 @@ fn login_in_system_browser(state: State, provider: ProviderId, options: LoginOpt
         state
             .sync
             .update_value(|s| s.system_login = Some(flow.clone()));
-        let outcome = call(&AwaitLogin {
-            state: flow.clone(),
-        })
-        .await
-        .and_then(|c| c.outcome);
-        // Cancelled meanwhile (or another login started): that one's result counts.
-        let current = state
-            .sync
-            .with_value(|s| s.system_login.as_ref() == Some(&flow));
-        if current {
-            state.sync.update_value(|s| s.system_login = None);
-            complete(state, Some(provider), outcome, remember);
-        }
+        let outcome = loop {
+            let answer = call(&AwaitLogin {
+                state: flow.clone(),
+            })
+            .await;
+            // Cancelled meanwhile (or another login started): that one's result counts.
+            if state
+                .sync
+                .with_value(|s| s.system_login.as_ref() != Some(&flow))
+            {
+                return;
+            }
+            match answer {
+                // The server holds each request a while; no result yet: ask again.
+                Ok(None) => continue,
+                Ok(Some(c)) => break c.outcome,
+                Err(e) => break Err(e),
+            }
+        };
+        state.sync.update_value(|s| s.system_login = None);
+        complete(state, Some(provider), outcome, remember);
     });
 }
 

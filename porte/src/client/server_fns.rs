@@ -96,9 +96,10 @@ pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Err
 }
 
 /// A desktop app's login in the system browser: its result, once the browser came back (or the
-/// login timed out or was cancelled). Only the webview that started it gets it.
+/// login timed out or was cancelled), or `None` after a while without one: ask again. Only the
+/// webview that started it gets it.
 #[server(prefix = "/api/porte", endpoint = "await_login", input = leptos::server_fn::codec::Json)]
-pub(crate) async fn await_login(state: String) -> Result<Completion, Error> {
+pub(crate) async fn await_login(state: String) -> Result<Option<Completion>, Error> {
     let (porte, parts) = crate::server::here()?;
     let Some(loopback) = porte.loopback() else {
         return Err(crate::server::answer(
@@ -106,7 +107,8 @@ pub(crate) async fn await_login(state: String) -> Result<Completion, Error> {
         ));
     };
     let cookies = crate::server::cookie_header(&parts);
-    Ok(crate::server::await_login(&porte, loopback, &state, cookies).await)
+    let slice = crate::server::AWAIT_SLICE;
+    Ok(crate::server::await_login(&porte, loopback, &state, cookies, slice).await)
 }
 
 /// Cancels a desktop app's login in the system browser: its redirect listener stops.

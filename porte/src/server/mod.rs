@@ -41,5 +41,7 @@ pub(crate) use http::server_fn::{
     answer, cookie_header, here, providers_for_page, sent_sessions, set_cookie,
 };
 pub(crate) use login::flow::start_login;
-pub(crate) use loopback::flow::{await_login, cancel_login, start_login as start_system_login};
+pub(crate) use loopback::flow::{
+    await_login, cancel_login, start_login as start_system_login, AWAIT_SLICE,
+};
 pub(crate) use session::lifecycle::{logout, rebind, refresh, restore};

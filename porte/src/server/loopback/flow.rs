@@ -8,6 +8,7 @@ use crate::server::login::flow::{bound_flow, BoundFlow, Started};
 use crate::server::Porte;
 use crate::{Completion, LoginRequest, LoginStart};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// Starts a login in the system browser: binds the redirect listener, opens the browser, and
@@ -72,31 +73,36 @@ pub(crate) async fn start_login(
     })
 }
 
-/// The login's result once the browser comes back (or it times out, or is cancelled). Only the
-/// webview that started it may hear it: the result holds its session token.
+/// How long one `await_login` request is held before it answers "still waiting" (and the page
+/// asks again): well below the minute after which webviews and proxies may drop a request.
+pub(crate) const AWAIT_SLICE: Duration = Duration::from_secs(25);
+
+/// The login's result once the browser comes back (or it times out, or is cancelled), or
+/// `None` when `slice` passes first: ask again. Only the webview that started the login may hear
+/// it: the result holds its session token.
 pub(crate) async fn await_login(
     porte: &Porte,
     loopback: &Loopback,
     state: &str,
     cookie_header: Option<&str>,
-) -> Completion {
-    let https = porte.config().is_https();
-    let Some(result) = loopback.result_for(state, cookie_header, https) else {
-        return Completion {
-            state: Some(state.to_owned()),
-            outcome: Err(AuthError::NoLoginPending.into()),
-        };
-    };
-    let mut seen = result.subscribe();
-    let completion = match seen.wait_for(Option::is_some).await {
-        Ok(done) => done.clone(),
-        Err(_) => None,
-    };
-    loopback.waiting().remove(state);
-    completion.unwrap_or_else(|| Completion {
+    slice: Duration,
+) -> Option<Completion> {
+    let none_pending = || Completion {
         state: Some(state.to_owned()),
         outcome: Err(AuthError::NoLoginPending.into()),
-    })
+    };
+    let https = porte.config().is_https();
+    let Some(result) = loopback.result_for(state, cookie_header, https) else {
+        return Some(none_pending());
+    };
+    let mut seen = result.subscribe();
+    let completion = match tokio::time::timeout(slice, seen.wait_for(Option::is_some)).await {
+        Err(_) => return None,
+        Ok(Ok(done)) => done.clone(),
+        Ok(Err(_)) => None,
+    };
+    loopback.waiting().remove(state);
+    Some(completion.unwrap_or_else(none_pending))
 }
 
 /// Cancels `state`'s login (the app's Cancel button): its listener stops at once.

@@ -94,7 +94,15 @@ async fn browse(url: &str) -> Option<(u16, String)> {
 }
 
 async fn wait(porte: &Porte, state: &str, cookie: &str) -> Completion {
-    await_login(porte, porte.loopback().unwrap(), state, Some(cookie)).await
+    await_login(
+        porte,
+        porte.loopback().unwrap(),
+        state,
+        Some(cookie),
+        DEFAULT_TIMEOUT,
+    )
+    .await
+    .expect("a result within the login's own timeout")
 }
 
 fn code(c: &Completion) -> ErrorCode {
@@ -147,6 +155,20 @@ async fn the_browser_comes_back_to_loopback_and_only_the_webview_gets_the_sessio
     // stops, is told the sign-in is over; it never signs in again.
     let again = browse(&format!("{callback}?code=c&state={state}")).await;
     assert!(matches!(again, None | Some((410, _))), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_held_request_answers_still_waiting_and_the_next_one_gets_the_result() {
+    let porte = desktop(DEFAULT_TIMEOUT, |_| Ok(())).await;
+    let (url, state, cookie) = start(&porte).await;
+    let loopback = porte.loopback().unwrap();
+    let slice = Duration::from_millis(50);
+    let first = await_login(&porte, loopback, &state, Some(&cookie), slice).await;
+    assert_eq!(first, None, "no result yet: ask again");
+    let back = format!("{}?code=c&state={state}", redirect_uri(&url));
+    assert_eq!(browse(&back).await.unwrap().0, 200);
+    let next = await_login(&porte, loopback, &state, Some(&cookie), slice).await;
+    assert!(next.expect("the result").outcome.is_ok());
 }
 
 #[tokio::test]
