@@ -41,7 +41,7 @@ mod server;
 pub use server::check_revocation_store;
 #[cfg(feature = "ssr")]
 pub use server::{
-    optional_session, providers, require_group, require_session, require_session_for, ClientSecret,
-    ConfigError, MemoryStore, Porte, PorteBuilder, PorteRouter, RedisStore, RevocationStore,
-    Session, StoreError, SystemBrowser,
+    optional_session, providers, require_group, require_session, require_session_for,
+    secret_key_file, ClientSecret, ConfigError, MemoryStore, Porte, PorteBuilder, PorteRouter,
+    RedisStore, RevocationStore, Session, StoreError, SystemBrowser,
 };

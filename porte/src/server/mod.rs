@@ -6,6 +6,7 @@ mod clock;
 mod config;
 mod error;
 mod http;
+mod key_file;
 mod login;
 mod loopback;
 mod oauth;
@@ -29,6 +30,7 @@ pub use config::{ClientSecret, ConfigError};
 pub use http::extract::{optional_session, require_group, require_session, require_session_for};
 pub use http::router::PorteRouter;
 pub use http::session::Session;
+pub use key_file::secret_key_file;
 pub use loopback::browser::SystemBrowser;
 pub use porte::Porte;
 #[cfg(feature = "test-util")]
