@@ -121,9 +121,15 @@ pub(crate) async fn end_session(
 ) -> Result<LoggedOut, Error> {
     let (porte, parts) = crate::server::here()?;
     let cookies = crate::server::cookie_header(&parts);
-    let out = crate::server::logout(&porte, &sealed, cookies, provider_logout)
+    let mut out = crate::server::logout(&porte, &sealed, cookies, provider_logout)
         .await
         .map_err(crate::server::answer)?;
+    if let Some(loopback) = porte.loopback() {
+        // A desktop app: the provider's logout opens in the system browser instead.
+        let (url, cookie) = (out.provider_logout_url.take(), out.state_cookie.take());
+        crate::server::open_provider_logout(loopback, url, cookie)
+            .map_err(crate::server::answer)?;
+    }
     if let Some(c) = &out.state_cookie {
         crate::server::set_cookie(c);
     }

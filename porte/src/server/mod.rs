@@ -44,6 +44,6 @@ pub(crate) use http::server_fn::{
 };
 pub(crate) use login::flow::start_login;
 pub(crate) use loopback::flow::{
-    await_login, cancel_login, start_login as start_system_login, AWAIT_SLICE,
+    await_login, cancel_login, open_provider_logout, start_login as start_system_login, AWAIT_SLICE,
 };
 pub(crate) use session::lifecycle::{logout, rebind, refresh, restore};

@@ -4,7 +4,6 @@
 use crate::server::http::completion::completion_response;
 use crate::server::login::flow;
 use crate::server::login::redirect_query::RedirectQuery;
-use crate::server::porte::Config;
 use crate::server::session::lifecycle;
 use crate::server::Porte;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -24,12 +23,32 @@ pub(crate) async fn oauth_redirect(
 }
 
 /// `GET <base>/logged-out`: where providers return after RP-initiated logout. The `state`
-/// must match the cookie set when the logout started; then the user is sent home.
-pub(crate) fn logged_out(config: &Config, headers: &HeaderMap, raw: Option<&str>) -> Response {
+/// must match the cookie set when the logout started; then the user is sent home. In a desktop
+/// app the system browser comes back here without the webview's cookie: the state the app
+/// remembered when it opened the logout there stands for it, and the tab is told to return to
+/// the app.
+pub(crate) fn logged_out(porte: &Porte, headers: &HeaderMap, raw: Option<&str>) -> Response {
+    let config = porte.config();
     let cookie_header = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     let state = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .find(|(k, _)| k == "state")
         .map(|(_, v)| v.into_owned());
+    if let Some(loopback) = porte.loopback() {
+        let remembered = |value: &str| {
+            let cookie = format!("{}={value}", lifecycle::LOGOUT_STATE_COOKIE);
+            lifecycle::logout_state_matches(Some(&cookie), state.as_deref())
+        };
+        if loopback.take_logout(remembered) {
+            let page = view! {
+                <main class="card completion">
+                    <h1>"Signed out"</h1>
+                    <p>"You are signed out at the provider too. You can close this tab and return to the app."</p>
+                </main>
+            }
+            .to_html();
+            return axum::response::Html(page).into_response();
+        }
+    }
     let ok = lifecycle::logout_state_matches(cookie_header, state.as_deref());
     let mut clear = cookie::Cookie::new(lifecycle::LOGOUT_STATE_COOKIE, "");
     clear.set_path(config.base_path.clone());

@@ -83,7 +83,7 @@ async fn after_logout(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    logged_out(porte.config(), &headers, raw.as_deref())
+    logged_out(&porte, &headers, raw.as_deref())
 }
 
 async fn start(

@@ -71,12 +71,18 @@ impl fmt::Debug for SystemBrowser {
     }
 }
 
-/// The logins waiting for the browser, by `state`.
+/// The logins waiting for the browser, by `state`, and the provider logouts sent there.
 #[derive(Debug)]
 pub(crate) struct Loopback {
     pub(super) browser: SystemBrowser,
     waiting: Mutex<HashMap<String, Waiting>>,
+    /// The logout-state values of provider logouts opened in the browser, which comes back to
+    /// `<base>/logged-out` without the webview's cookie: the newest few, each taken once.
+    logouts: Mutex<Vec<String>>,
 }
+
+/// How many provider logouts may be awaited at once (older ones are forgotten).
+const LOGOUTS_KEPT: usize = 8;
 
 /// One login: which browser (webview) may hear its result, and the result once known.
 #[derive(Debug)]
@@ -90,6 +96,33 @@ impl Loopback {
         Self {
             browser,
             waiting: Mutex::default(),
+            logouts: Mutex::default(),
+        }
+    }
+
+    /// Opens `url` in the system browser.
+    pub(crate) fn open(&self, url: &str) -> Result<(), String> {
+        (self.browser.open)(url)
+    }
+
+    /// Remembers a provider logout opened in the browser, by its logout-state cookie value.
+    pub(crate) fn remember_logout(&self, value: String) {
+        let mut logouts = self.logouts.lock().unwrap_or_else(|e| e.into_inner());
+        if logouts.len() == LOGOUTS_KEPT {
+            logouts.remove(0);
+        }
+        logouts.push(value);
+    }
+
+    /// Takes the remembered logout that `matches` (given a value), if any.
+    pub(crate) fn take_logout(&self, matches: impl Fn(&str) -> bool) -> bool {
+        let mut logouts = self.logouts.lock().unwrap_or_else(|e| e.into_inner());
+        match logouts.iter().position(|v| matches(v)) {
+            Some(i) => {
+                logouts.remove(i);
+                true
+            }
+            None => false,
         }
     }
 

@@ -7,6 +7,7 @@ use crate::server::error::AuthError;
 use crate::server::login::flow::{bound_flow, BoundFlow, Started};
 use crate::server::Porte;
 use crate::{Completion, LoginRequest, LoginStart};
+use cookie::Cookie;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -126,4 +127,25 @@ fn finish(loopback: &Loopback, state: &str, outcome: Result<crate::Authorization
     if let Some(w) = loopback.waiting().get(state) {
         settle(&w.result, state, outcome);
     }
+}
+
+/// A provider logout ("logout everywhere") in a desktop app: the provider's page opens in the
+/// system browser, where the provider's session lives, not in the webview; its return is
+/// recognised by the state remembered here (the browser has no cookie of the webview's).
+/// Answers what the webview gets: no URL to navigate to, no cookie.
+pub(crate) fn open_provider_logout(
+    loopback: &Loopback,
+    url: Option<String>,
+    state_cookie: Option<Cookie<'static>>,
+) -> Result<(), AuthError> {
+    let Some(url) = url else {
+        return Ok(());
+    };
+    if let Some(c) = state_cookie {
+        loopback.remember_logout(c.value().to_owned());
+    }
+    loopback.open(&url).map_err(|e| {
+        tracing::warn!(error = %e, "the system browser could not be opened for the provider's logout");
+        AuthError::SystemBrowser("the system browser could not be opened".into())
+    })
 }

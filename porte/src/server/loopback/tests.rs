@@ -2,7 +2,7 @@
 //! by the test (the opener hands it the URL), and the webview by its binding cookie.
 
 use super::browser::{SystemBrowser, DEFAULT_TIMEOUT};
-use super::flow::{await_login, cancel_login, start_login};
+use super::flow::{await_login, cancel_login, open_provider_logout, start_login};
 use crate::server::error::AuthError;
 use crate::server::providers::{oauth, OAuthEndpoints};
 use crate::server::session::binding::BrowserBinding;
@@ -105,19 +105,29 @@ async fn wait(porte: &Porte, state: &str, cookie: &str) -> Completion {
     .expect("a result within the login's own timeout")
 }
 
+/// A system browser that only notes the URLs it is asked to open.
+type Opened = Arc<Mutex<Vec<String>>>;
+fn recorded() -> (
+    Opened,
+    impl Fn(&str) -> Result<(), String> + Send + Sync + 'static,
+) {
+    let opened = Opened::default();
+    let seen = opened.clone();
+    let open = move |url: &str| {
+        seen.lock().unwrap().push(url.to_owned());
+        Ok(())
+    };
+    (opened, open)
+}
+
 fn code(c: &Completion) -> ErrorCode {
     c.outcome.as_ref().unwrap_err().error.clone()
 }
 
 #[tokio::test]
 async fn the_browser_comes_back_to_loopback_and_only_the_webview_gets_the_session() {
-    let opened = Arc::new(Mutex::new(Vec::<String>::new()));
-    let seen = opened.clone();
-    let porte = desktop(DEFAULT_TIMEOUT, move |url| {
-        seen.lock().unwrap().push(url.to_owned());
-        Ok(())
-    })
-    .await;
+    let (opened, open) = recorded();
+    let porte = desktop(DEFAULT_TIMEOUT, open).await;
     let (url, state, cookie) = start(&porte).await;
     assert_eq!(*opened.lock().unwrap(), [url.to_string()]);
     let callback = redirect_uri(&url);
@@ -252,4 +262,36 @@ async fn a_browser_that_cannot_be_opened_fails_the_login_at_once() {
         .await
         .unwrap_err();
     assert!(matches!(refused, AuthError::SystemBrowser(_)), "{refused}");
+}
+
+#[tokio::test]
+async fn a_provider_logout_opens_in_the_browser_whose_return_says_to_go_back_to_the_app() {
+    use crate::server::http::callback::logged_out;
+    use crate::server::session::lifecycle::LOGOUT_STATE_COOKIE;
+    let (opened, open) = recorded();
+    let porte = desktop(DEFAULT_TIMEOUT, open).await;
+    let loopback = porte.loopback().unwrap();
+    let logout = |state: &str| {
+        let url = format!("https://idp.example/logout?state={state}");
+        let cookie = cookie::Cookie::new(LOGOUT_STATE_COOKIE, state.to_owned());
+        open_provider_logout(loopback, Some(url), Some(cookie)).unwrap();
+    };
+    logout("st-1");
+    assert_eq!(
+        *opened.lock().unwrap(),
+        ["https://idp.example/logout?state=st-1"]
+    );
+    // The browser comes back without any cookie of the webview's.
+    let back = |query: &str| logged_out(&porte, &axum::http::HeaderMap::new(), Some(query));
+    let page = back("state=st-1");
+    assert_eq!(page.status(), 200);
+    let body = axum::body::to_bytes(page.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("return to the app"));
+    // Each logout's return counts once, and a state the app did not send counts never.
+    assert_eq!(back("state=st-1").status(), 400);
+    logout("st-2");
+    assert_eq!(back("state=forged").status(), 400);
+    assert_eq!(back("state=st-2").status(), 200);
 }
