@@ -149,7 +149,7 @@ pub(crate) fn settle(
     result: &watch::Sender<Option<Completion>>,
     state: &str,
     outcome: Result<crate::Authorization, AuthError>,
-) -> bool {
+) {
     result.send_if_modified(|current| {
         if current.is_some() {
             return false;
@@ -159,5 +159,5 @@ pub(crate) fn settle(
             outcome: outcome.map_err(Into::into),
         });
         true
-    })
+    });
 }

@@ -20,7 +20,6 @@ pub(crate) async fn start_login(
     request: &LoginRequest,
     cookie_header: Option<&str>,
 ) -> Result<Started, AuthError> {
-    porte.provider(&request.provider)?;
     let port = loopback.browser.port;
     let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port))
         .await
@@ -52,12 +51,12 @@ pub(crate) async fn start_login(
     let login = listener::Login {
         porte: porte.clone(),
         flow,
-        binding: binding.clone(),
+        binding,
         redirect_uri,
         result,
     };
     tokio::spawn(listener::serve(listener, login, loopback.browser.timeout));
-    if let Err(e) = (loopback.browser.open)(&authorization_url) {
+    if let Err(e) = loopback.open(&authorization_url) {
         tracing::warn!(error = %e, "the system browser could not be opened");
         finish(loopback, &state, Err(AuthError::SystemBrowser(e)));
         return Err(AuthError::SystemBrowser(
