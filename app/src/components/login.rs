@@ -72,9 +72,6 @@ pub fn LoginPanel() -> impl IntoView {
             {move || (auth.pending().with(Option::is_some)).then(|| link.get()).flatten().map(|url| view! {
                 <p class="notice"><a href=url target="_blank" rel="opener">"Open the sign-in page"</a></p>
             })}
-            <Show when=move || auth.pending().with(Option::is_some)>
-                <button type="button" class="cancel" on:click=move |_| auth.cancel()>"Cancel"</button>
-            </Show>
         </section>
     }
 }

@@ -52,7 +52,8 @@ pub fn LoginButton(
 }
 
 /// A sign-in button for every configured provider not signed in yet, in a form that works
-/// before the wasm has loaded (`class="porte-providers"`).
+/// before the wasm has loaded (`class="porte-providers"`), and a "Cancel" button
+/// (`class="porte-cancel"`) shown while a sign-in is pending ([`Auth::cancel`]).
 ///
 /// ```no_run
 /// use leptos::prelude::*;
@@ -97,6 +98,16 @@ pub fn LoginButtons(
                     // Hidden rather than removed (`<Show>`): no view machinery per button.
                     view! { <LoginButton provider=info options attr:hidden=move || signed_in(&id) /> }
                 }).collect_view()}
+                // While a sign-in is pending: stops waiting for its window, or for the system
+                // browser of a desktop app.
+                <button
+                    type="button"
+                    class="porte-cancel"
+                    hidden=move || auth.pending().with(Option::is_none)
+                    on:click=move |_| auth.cancel()
+                >
+                    "Cancel"
+                </button>
             </form>
         }),
         Err(e) => EitherOf3::C(
