@@ -1,7 +1,7 @@
 //! The smallest app with Porte: sign in, see who you are, ask the server for your own data.
 
 use leptos::prelude::*;
-use porte::{Auth, LoginButtons, LoginError, LogoutButton, SignedIn, SignedOut};
+use porte::{Auth, LoginButtons, LoginError, LoginOptions, LogoutButton, SignedIn, SignedOut};
 
 /// The signed-in user's own data; only their browser, with their session, gets it.
 #[server(client = porte::SessionClient)]
@@ -33,7 +33,8 @@ pub fn App() -> impl IntoView {
             </SignedIn>
             <LoginError />
             <SignedOut>
-                <LoginButtons />
+                // Remembered: a reload, a new tab or a restart of the desktop app keeps the sign-in.
+                <LoginButtons options=|_| LoginOptions::new().remember(true) />
             </SignedOut>
             <button on:click=move |_| { profile.dispatch(()); }>"My profile"</button>
             <p role="status">
