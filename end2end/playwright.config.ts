@@ -72,6 +72,9 @@ export default defineConfig({
     },
     // WebKit over WebDriver (webkit/driver.ts starts Xvfb and WebKitWebDriver per worker).
     { name: "webkit", testDir: "./webkit" },
+    // The Tauri desktop example over tauri-driver + WebKitWebDriver, its system browser Chromium
+    // (desktop/app.ts).
+    { name: "tauri", testDir: "./desktop" },
   ],
   webServer: [
     {

@@ -21,7 +21,7 @@ export const appUrl = "http://127.0.0.1:3000";
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 /** A port nothing listens on right now (the kernel's choice). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -33,7 +33,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts Xvfb on the first free display; resolves with its name (":N"). */
-async function startXvfb(): Promise<{ display: string; child: ChildProcess }> {
+export async function startXvfb(): Promise<{ display: string; child: ChildProcess }> {
   const child = spawn("Xvfb", ["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
