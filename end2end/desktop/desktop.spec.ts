@@ -32,9 +32,19 @@ test("sign-in in the system browser, a protected call, still signed in after a r
 
   const browser = await desktop.browse(url.href);
   await signInAtProvider(browser);
+  // Measured, not asserted: from the click on Allow to the window showing the user (the
+  // provider's redirect, the code exchange, the user fetch, the held request's answer).
+  const shown = desktop.window.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    const start = performance.now();
+    const seen = () => Array.from(document.querySelectorAll("p"))
+      .some((p) => p.textContent.trim() === "Signed in as Alice Liddell");
+    new MutationObserver((_, o) => { if (seen()) { o.disconnect(); done(performance.now() - start); } })
+      .observe(document.body, { subtree: true, childList: true, characterData: true });`);
   await browser.getByRole("button", { name: "Allow" }).click();
   await expect(browser.getByText("You can close this tab and return to the app.")).toBeVisible();
   expect(new URL(browser.url()).origin).toBe(redirect.origin);
+  console.log(`desktop: the window showed the user ${Math.round(Number(await shown))} ms after Allow`);
   // The session went to the window, never to the browser tab.
   expect(await browser.content()).not.toContain("p1.");
 

@@ -24,14 +24,20 @@ const ADDR: &str = "127.0.0.1:3020";
 
 fn main() {
     tracing_subscriber::fmt::init();
-    let app = tauri::Builder::default()
-        .plugin(tauri_plugin_opener::init())
-        .setup(start)
-        .run(tauri::generate_context!());
-    if let Err(e) = app {
+    if let Err(e) = run() {
+        // A sentence, not a panic: Tauri turns an error in its setup hook into one, hence no hook.
         eprintln!("desktop: {e}");
         std::process::exit(1);
     }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let mut app = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .build(tauri::generate_context!())?;
+    start(&mut app)?;
+    app.run(|_, _| {});
+    Ok(())
 }
 
 /// Serves the app on [`ADDR`] and opens its window.
@@ -53,7 +59,9 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn Error>> {
     let listener = std::net::TcpListener::bind(ADDR)
         .map_err(|e| format!("cannot listen on {ADDR} ({e}): is the app already running?"))?;
     listener.set_nonblocking(true)?;
-    let router = router(&porte);
+    let site = site();
+    check_site(&site)?;
+    let router = router(&porte, site);
     tauri::async_runtime::spawn(async move {
         let served = match tokio::net::TcpListener::from_std(listener) {
             Ok(listener) => axum::serve(listener, router).await,
@@ -75,8 +83,7 @@ fn start(app: &mut tauri::App) -> Result<(), Box<dyn Error>> {
 }
 
 /// The minimal example's routes and Porte, as its own server mounts them.
-fn router(porte: &Porte) -> Router {
-    let options = site();
+fn router(porte: &Porte, options: LeptosOptions) -> Router {
     Router::new()
         .leptos_routes(&options, generate_route_list(App), {
             let options = options.clone();
@@ -108,4 +115,28 @@ fn site() -> LeptosOptions {
                 .expect("a socket address"),
         )
         .build()
+}
+
+/// The UI's wasm named by the hash file must be there: without it the window would show a page
+/// that never comes alive. Says what to build instead.
+fn check_site(options: &LeptosOptions) -> Result<(), String> {
+    let build =
+        "build the UI with `cargo leptos build --project minimal` (same profile as this app)";
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let hash_file = exe.with_file_name(&*options.hash_file);
+    let hashes = std::fs::read_to_string(&hash_file)
+        .map_err(|e| format!("{}: {e}: {build}", hash_file.display()))?;
+    let wasm = hashes
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(kind, _)| kind.trim() == "wasm")
+        .map(|(_, hash)| format!("{}.{}.wasm", options.output_name, hash.trim()))
+        .ok_or_else(|| format!("{} names no wasm: {build}", hash_file.display()))?;
+    let path = std::path::Path::new(&*options.site_root)
+        .join(&*options.site_pkg_dir)
+        .join(wasm);
+    if !path.is_file() {
+        return Err(format!("{} is missing: {build}", path.display()));
+    }
+    Ok(())
 }
