@@ -2,7 +2,9 @@
 //! setting given to the builder wins; what it leaves unset comes from `PORTE_…` variables (when
 //! [`PorteBuilder::from_env`] was called), then from the default.
 
-use crate::server::config::{app_secret, check_url, ClientSecret, ConfigError, Vars};
+use crate::server::config::{
+    app_secret, check_timeout, invalid, parse_origin, parse_path, ClientSecret, ConfigError, Vars,
+};
 use crate::server::loopback::browser::SystemBrowser;
 use crate::server::porte::Config;
 use crate::server::providers::{self, ProviderSpec};
@@ -11,7 +13,6 @@ use crate::server::session::lifetime::{Policy, DEFAULT_IDLE, DEFAULT_MAX_AGE};
 use crate::server::Porte;
 use std::sync::Arc;
 use std::time::Duration;
-use url::Url;
 
 /// The origin used when none is configured.
 pub const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
@@ -394,55 +395,6 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         PorteBuilder::default().from_vars(vars).into_config()
     }
-}
-
-fn invalid(name: &str, reason: &str) -> ConfigError {
-    ConfigError::Invalid {
-        name: name.to_owned(),
-        reason: reason.to_owned(),
-    }
-}
-
-fn check_timeout(name: &str, t: Duration) -> Result<Duration, ConfigError> {
-    if (1..=120).contains(&t.as_secs()) && t.subsec_nanos() == 0 {
-        Ok(t)
-    } else {
-        Err(invalid(
-            name,
-            &format!("expected whole seconds from 1 to 120, got {t:?}"),
-        ))
-    }
-}
-
-fn parse_origin(name: &str, raw: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(raw).map_err(|e| invalid(name, &e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(invalid(name, "expected http(s)://host[:port]"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(name, "an origin has no path, query or fragment"));
-    }
-    check_url(name, raw)?;
-    Ok(url)
-}
-
-/// `/` or `/a/b` (no trailing slash, no query, plain path characters).
-fn parse_path(name: &str, raw: &str) -> Result<String, ConfigError> {
-    let trimmed = if raw.len() > 1 {
-        raw.trim_end_matches('/')
-    } else {
-        raw
-    };
-    let plain = trimmed
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
-    if !trimmed.starts_with('/') || trimmed.starts_with("//") || !plain || trimmed.contains("..") {
-        return Err(invalid(
-            name,
-            &format!("expected a path such as /api/oauth, got {raw:?}"),
-        ));
-    }
-    Ok(trimmed.to_owned())
 }
 
 #[cfg(test)]

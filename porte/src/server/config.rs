@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 use url::Url;
 
 /// The secret key must have at least this many bytes (HKDF input for the cookie and session keys).
@@ -183,6 +184,58 @@ pub(crate) fn app_secret(name: &str, key: &str) -> Result<AppSecret, ConfigError
         });
     }
     Ok(AppSecret(key.as_bytes().to_vec()))
+}
+
+/// A setting that is set but wrong: its name and why.
+pub(crate) fn invalid(name: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// A provider timeout: whole seconds from 1 to 120.
+pub(crate) fn check_timeout(name: &str, t: Duration) -> Result<Duration, ConfigError> {
+    if (1..=120).contains(&t.as_secs()) && t.subsec_nanos() == 0 {
+        Ok(t)
+    } else {
+        Err(invalid(
+            name,
+            &format!("expected whole seconds from 1 to 120, got {t:?}"),
+        ))
+    }
+}
+
+/// The app's public origin: `http(s)://host[:port]`, nothing after it.
+pub(crate) fn parse_origin(name: &str, raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|e| invalid(name, &e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(name, "expected http(s)://host[:port]"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(name, "an origin has no path, query or fragment"));
+    }
+    check_url(name, raw)?;
+    Ok(url)
+}
+
+/// `/` or `/a/b` (no trailing slash, no query, plain path characters).
+pub(crate) fn parse_path(name: &str, raw: &str) -> Result<String, ConfigError> {
+    let trimmed = if raw.len() > 1 {
+        raw.trim_end_matches('/')
+    } else {
+        raw
+    };
+    let plain = trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
+    if !trimmed.starts_with('/') || trimmed.starts_with("//") || !plain || trimmed.contains("..") {
+        return Err(invalid(
+            name,
+            &format!("expected a path such as /api/oauth, got {raw:?}"),
+        ));
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// `MY_IDP` → `My idp`.

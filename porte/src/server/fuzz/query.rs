@@ -2,10 +2,9 @@
 //! the return path a same-tab login lands on after the callback.
 
 use super::{run, text_with};
-use crate::server::login::provider::check_response_issuer;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::login::return_path::safe_return_path;
-use crate::server::oauth::discovery::{Discovered, DiscoveryDocument};
+use crate::server::oauth::discovery::{check_response_issuer, Discovered, DiscoveryDocument};
 use crate::server::AuthError;
 use proptest::prelude::*;
 use std::collections::HashMap;

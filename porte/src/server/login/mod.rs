@@ -7,3 +7,4 @@ pub(crate) mod flow_cookie;
 pub(crate) mod provider;
 pub(crate) mod redirect_query;
 pub(crate) mod return_path;
+pub(crate) mod scopes;

@@ -5,7 +5,8 @@
 use crate::server::error::AuthError;
 use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::login::redirect_query::RedirectQuery;
-use crate::server::oauth::discovery::{Discovered, DiscoveryCache};
+use crate::server::login::scopes;
+use crate::server::oauth::discovery::{check_response_issuer, Discovered, DiscoveryCache};
 use crate::server::oauth::id_token::{self, IdTokenError};
 use crate::server::oauth::profile::{fetch_groups, fetch_user};
 use crate::server::oauth::token::{self, OAuthClient};
@@ -17,10 +18,6 @@ use crate::{JsonObject, LoginRequest, UserProfile};
 use oauth2::{CsrfToken, PkceCodeChallenge, Scope};
 use serde_json::{Map, Value};
 use std::sync::Arc;
-
-/// At most this many extra scopes per login, each at most this long.
-const MAX_EXTRA_SCOPES: usize = 32;
-const MAX_SCOPE_LEN: usize = 256;
 
 /// A provider's endpoints for one request.
 pub struct Resolved {
@@ -400,44 +397,10 @@ impl Provider {
         }
     }
 
-    /// The scopes of one login: the provider's, the user's and groups' when fetched, then the
-    /// login's extra scopes (checked: RFC 6749 §3.3 characters only), without duplicates.
+    /// The scopes of one login (see [`scopes::for_login`]).
     pub fn scopes_for(&self, request: &LoginRequest) -> Result<Vec<String>, AuthError> {
-        if request.scope.len() > MAX_EXTRA_SCOPES {
-            return Err(AuthError::InvalidRequest(format!(
-                "at most {MAX_EXTRA_SCOPES} extra scopes"
-            )));
-        }
-        for s in &request.scope {
-            let ok = !s.is_empty()
-                && s.len() <= MAX_SCOPE_LEN
-                && s.bytes()
-                    .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
-            if !ok {
-                return Err(AuthError::InvalidRequest(format!("invalid scope {s:?}")));
-            }
-        }
-        let spec = &self.spec.scopes;
-        let mut all: Vec<String> = Vec::new();
-        if matches!(self.spec.endpoints, Endpoints::Discovery { .. }) {
-            all.push("openid".into());
-        }
-        let (user, groups) = (
-            self.fetches_user(request.fetch_user),
-            self.spec.reads_groups(),
-        );
-        let chosen = spec
-            .base
-            .iter()
-            .chain(spec.user.iter().filter(|_| user))
-            .chain(spec.groups.iter().filter(|_| groups))
-            .chain(request.scope.iter());
-        for s in chosen {
-            if !all.contains(s) {
-                all.push(s.clone());
-            }
-        }
-        Ok(all)
+        let user = self.fetches_user(request.fetch_user);
+        scopes::for_login(&self.spec, user, &request.scope)
     }
 
     fn client(&self, resolved: &Resolved, redirect_uri: &str) -> Result<OAuthClient, AuthError> {
@@ -449,22 +412,6 @@ impl Provider {
             &resolved.token,
             redirect_uri,
         )
-    }
-}
-
-/// RFC 9207: an `iss` in the authorization response must be this provider's issuer, and must be
-/// present when discovery says the provider sends it. Checked before the code is used.
-pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), AuthError> {
-    let expected = d.doc.issuer.as_str();
-    match iss {
-        Some(got) if got != expected => Err(AuthError::IssuerMismatch {
-            expected: expected.to_owned(),
-            got: got.to_owned(),
-        }),
-        None if d.doc.authorization_response_iss_parameter_supported => {
-            Err(AuthError::IssuerMissing)
-        }
-        _ => Ok(()),
     }
 }
 

@@ -196,6 +196,22 @@ pub fn issuer_matches(rule: &IssuerRule, configured: &str, discovered: &str) -> 
 }
 
 /// The examples that were in this module's docs (its items are private).
+/// RFC 9207: an `iss` in the authorization response must be this provider's issuer, and must be
+/// present when discovery says the provider sends it. Checked before the code is used.
+pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), AuthError> {
+    let expected = d.doc.issuer.as_str();
+    match iss {
+        Some(got) if got != expected => Err(AuthError::IssuerMismatch {
+            expected: expected.to_owned(),
+            got: got.to_owned(),
+        }),
+        None if d.doc.authorization_response_iss_parameter_supported => {
+            Err(AuthError::IssuerMissing)
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod examples {
     #[test]
