@@ -195,7 +195,6 @@ pub fn issuer_matches(rule: &IssuerRule, configured: &str, discovered: &str) -> 
     }
 }
 
-/// The examples that were in this module's docs (its items are private).
 /// RFC 9207: an `iss` in the authorization response must be this provider's issuer, and must be
 /// present when discovery says the provider sends it. Checked before the code is used.
 pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), AuthError> {
@@ -212,6 +211,7 @@ pub fn check_response_issuer(d: &Discovered, iss: Option<&str>) -> Result<(), Au
     }
 }
 
+/// The examples that were in this module's docs (its items are private).
 #[cfg(test)]
 mod examples {
     #[test]
