@@ -57,6 +57,14 @@ mod tests {
             policy_for("/pkg/porte.PmGqbzQeTS1zyM1kEmYx6w.wasm.br"),
             Some(FOREVER)
         );
+        // `cargo leptos --split`: the lazy parts' files and their loader.
+        for split in [
+            "/pkg/split_admin_page_8003658323294800727.cMXz_ihRQwq2L0lR1kR1FA.wasm",
+            "/pkg/chunk_4.nPWArf5EdcpzrjC-MNR0nA.wasm",
+            "/pkg/__wasm_split.owm_JQn8O8ISo4vjT8TTmw.js",
+        ] {
+            assert_eq!(policy_for(split), Some(FOREVER), "{split}");
+        }
         assert_eq!(policy_for("/pkg/porte.wasm"), Some(REVALIDATE));
         assert_eq!(policy_for("/porte-complete.js"), Some(REVALIDATE));
         assert_eq!(policy_for("/"), None);

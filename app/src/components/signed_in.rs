@@ -9,13 +9,26 @@ use porte::{Auth, Authorization, LogoutButton, UserProfile};
 #[component]
 pub fn SignedInList() -> impl IntoView {
     let auth = Auth::expect();
+    // A sign-in under way: fetch the cards' code meanwhile, so its card shows as soon as it ends.
+    Effect::new(move || {
+        if auth.pending().with(Option::is_some) {
+            let _ = lazy_preload!(signed_in_card);
+        }
+    });
     view! {
         <For
             each=move || auth.authorizations().get()
             key=|a| (a.provider.id.clone(), a.sealed.as_str().to_owned())
-            children=move |a| view! { <SignedInCard authorization=a /> }
+            children=move |a| view! { <Suspense>{Suspend::new(signed_in_card(a))}</Suspense> }
         />
     }
+}
+
+/// A card. Its code arrives with the first sign-in shown (`cargo leptos --split`; without it, in
+/// the one wasm): a page that opens signed out does not carry it.
+#[lazy]
+fn signed_in_card(authorization: Authorization) -> AnyView {
+    view! { <SignedInCard authorization /> }.into_any()
 }
 
 #[component]

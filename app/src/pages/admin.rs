@@ -5,9 +5,15 @@
 use crate::components::admin_report;
 use leptos::prelude::*;
 
-/// `/admin`
+/// `/admin`. Its code arrives on the first visit (`cargo leptos --split`; without it, in the
+/// one wasm): a `ProtectedRoute` takes a view function, not a `LazyRoute`.
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    view! { <Suspense>{Suspend::new(admin_page())}</Suspense> }
+}
+
+#[lazy]
+fn admin_page() -> AnyView {
     let report = LocalResource::new(admin_report);
     view! {
         <main class="page">
@@ -21,4 +27,5 @@ pub fn AdminPage() -> impl IntoView {
             <p><a href="/">"Back"</a></p>
         </main>
     }
+    .into_any()
 }

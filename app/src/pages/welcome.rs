@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use porte::{Auth, Authorization};
 
-/// What the page may print of a sign-in: claims and facts, never a token.
-fn printable(a: &Authorization) -> String {
+/// What the page may print of a sign-in: claims and facts, never a token. Its code (a JSON
+/// pretty-printer) arrives when first shown (`cargo leptos --split`; without it, in the one
+/// wasm); the server never renders it, as it renders no sign-in.
+#[lazy]
+fn printable(a: Authorization) -> String {
     let claims = serde_json::json!({
         "provider": a.provider.id,
         "user": a.user,
@@ -33,7 +36,9 @@ pub fn WelcomePage() -> impl IntoView {
                     let name = a.user.as_ref().map_or_else(|| a.provider.label.clone(), |u| u.display_name().to_owned());
                     view! {
                         <h1>{format!("Welcome {name}!")}</h1>
-                        <pre class="claims" data-field="claims">{printable(&a)}</pre>
+                        <pre class="claims" data-field="claims">
+                            <Suspense>{Suspend::new(printable(a))}</Suspense>
+                        </pre>
                         <p><a href="/">"Back"</a></p>
                     }.into_any()
                 }
