@@ -48,11 +48,10 @@ pub fn App() -> impl IntoView {
         <Title text="Porte — Login with X" />
         <Router>
             // Flat: no route nests here, and the nested router's outlets and loaders weigh
-            // 15 KB (brotli) more in the first page's wasm. The admin page, the welcome page's
-            // claims and the signed-in cards are `#[lazy]`: `cargo leptos build --split`
-            // (scripts/test, scripts/bench) moves their code out of the first page's wasm. Each
-            // shows only in the browser (the server renders no sign-in), so hydration never
-            // waits for them and `hydrate_body` stays synchronous.
+            // 15 KB (brotli) more in the first page's wasm. With the `split` feature, the admin
+            // page, the welcome page's claims and the signed-in cards are `#[lazy]`: their code
+            // leaves the first page's wasm. Each shows only in the browser (the server renders no
+            // sign-in), so hydration never waits for them and `hydrate_body` stays synchronous.
             <FlatRoutes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>
                 <Route path=path!("/") view=pages::HomePage />
                 <Route path=path!("/welcome") view=pages::WelcomePage />

@@ -9,12 +9,7 @@ use porte::{Auth, Authorization, LogoutButton, UserProfile};
 #[component]
 pub fn SignedInList() -> impl IntoView {
     let auth = Auth::expect();
-    // A sign-in under way: fetch the cards' code meanwhile, so its card shows as soon as it ends.
-    Effect::new(move || {
-        if auth.pending().with(Option::is_some) {
-            let _ = lazy_preload!(signed_in_card);
-        }
-    });
+    fetch_cards_during_sign_in(auth);
     view! {
         <For
             each=move || auth.authorizations().get()
@@ -24,12 +19,26 @@ pub fn SignedInList() -> impl IntoView {
     }
 }
 
-/// A card. Its code arrives with the first sign-in shown (`cargo leptos --split`; without it, in
-/// the one wasm): a page that opens signed out does not carry it.
-#[lazy]
-fn signed_in_card(authorization: Authorization) -> AnyView {
+/// A card. In a split build (feature `split`) its code arrives with the first sign-in shown: a
+/// page that opens signed out does not carry it.
+#[cfg_attr(feature = "split", lazy)]
+async fn signed_in_card(authorization: Authorization) -> AnyView {
     view! { <SignedInCard authorization /> }.into_any()
 }
+
+/// A sign-in under way: fetch the cards' code meanwhile, so its card shows as soon as it ends.
+#[cfg(feature = "split")]
+fn fetch_cards_during_sign_in(auth: Auth) {
+    Effect::new(move || {
+        if auth.pending().with(Option::is_some) {
+            let _ = lazy_preload!(signed_in_card);
+        }
+    });
+}
+
+/// One wasm: the cards' code is already here.
+#[cfg(not(feature = "split"))]
+fn fetch_cards_during_sign_in(_: Auth) {}
 
 #[component]
 fn SignedInCard(authorization: Authorization) -> impl IntoView {

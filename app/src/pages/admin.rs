@@ -5,15 +5,15 @@
 use crate::components::admin_report;
 use leptos::prelude::*;
 
-/// `/admin`. Its code arrives on the first visit (`cargo leptos --split`; without it, in the
-/// one wasm): a `ProtectedRoute` takes a view function, not a `LazyRoute`.
+/// `/admin`. In a split build (feature `split`) its code arrives on the first visit: a
+/// `ProtectedRoute` takes a view function, not a `LazyRoute`, so the page is lazy instead.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! { <Suspense>{Suspend::new(admin_page())}</Suspense> }
 }
 
-#[lazy]
-fn admin_page() -> AnyView {
+#[cfg_attr(feature = "split", lazy)]
+async fn admin_page() -> AnyView {
     let report = LocalResource::new(admin_report);
     view! {
         <main class="page">

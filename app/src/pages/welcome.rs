@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use porte::{Auth, Authorization};
 
-/// What the page may print of a sign-in: claims and facts, never a token. Its code (a JSON
-/// pretty-printer) arrives when first shown (`cargo leptos --split`; without it, in the one
-/// wasm); the server never renders it, as it renders no sign-in.
-#[lazy]
-fn printable(a: Authorization) -> String {
+/// What the page may print of a sign-in: claims and facts, never a token. In a split build
+/// (feature `split`) its code, a JSON pretty-printer, arrives when first shown; the server never
+/// renders it, as it renders no sign-in.
+#[cfg_attr(feature = "split", lazy)]
+async fn printable(a: Authorization) -> String {
     let claims = serde_json::json!({
         "provider": a.provider.id,
         "user": a.user,
