@@ -56,10 +56,9 @@ fn heartbeat_leader(on_leader: impl FnOnce() + 'static) {
         let (heard, claimed, leading, reply) =
             (heard.clone(), claimed.clone(), leading.clone(), c.clone());
         let cb = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let text = e.data().as_string().unwrap_or_default();
-            let rival = text
-                .strip_prefix("claim:")
-                .and_then(|n| n.parse::<f64>().ok());
+            // A claim is the claimer's random number, sent as a JS number: parsing it from text
+            // would compile Rust's float parser into every app's wasm (about 2 KB).
+            let rival = e.data().as_f64();
             match rival {
                 // A claim while this tab leads: say so at once, the claimer backs off.
                 Some(_) if leading.get() => {
@@ -77,27 +76,27 @@ fn heartbeat_leader(on_leader: impl FnOnce() + 'static) {
         c.set_onmessage(Some(cb.as_ref().unchecked_ref()));
         cb.forget();
     }
-    let post = move |text: &str| {
+    let post = move |message: &JsValue| {
         if let Some(c) = &channel {
-            let _ = c.post_message(&JsValue::from_str(text));
+            let _ = c.post_message(message);
         }
     };
     let mut on_leader = Some(on_leader);
     let tick = Closure::<dyn FnMut()>::new(move || {
         let now = now_ms();
         if leading.get() {
-            post("leader");
+            post(&JsValue::from_str("leader"));
         } else if let Some(at) = claimed.get() {
             if now - at >= 1000.0 {
                 leading.set(true);
-                post("leader");
+                post(&JsValue::from_str("leader"));
                 if let Some(f) = on_leader.take() {
                     f();
                 }
             }
         } else if now - heard.get() > 3000.0 {
             claimed.set(Some(now));
-            post(&format!("claim:{me}"));
+            post(&JsValue::from_f64(me));
         }
     });
     repeat(1000, &tick);
