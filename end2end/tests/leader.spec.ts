@@ -48,3 +48,64 @@ for (const mode of ["Web Locks", "heartbeat, no Web Locks"] as const) {
     }
   });
 }
+
+// The heartbeat's claims, message by message, on a paused fake clock. Test-side channel objects in
+// the tab hear what it posts (`rival`, which also speaks for a rival tab) and tell when it has read
+// what `rival` said (`witness`: made after Porte's own channel object, so the message reaches
+// Porte's first). With the clock paused the tab posts nothing unless the test moves time on or a
+// message makes it answer.
+test("heartbeat, no Web Locks: of two claims the lower number leads; a leader answers a claim at once", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "locks", { value: undefined, configurable: true });
+  });
+  await page.clock.install();
+  await openHome(page);
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    const heard: unknown[] = (w.heard = []);
+    const rival = (w.rival = new BroadcastChannel("porte-session-leader"));
+    w.witness = new BroadcastChannel("porte-session-leader");
+    rival.onmessage = (e) => heard.push(e.data);
+  });
+  type Channels = { heard: unknown[]; rival: BroadcastChannel; witness: BroadcastChannel };
+  const heard = () => page.evaluate(() => (window as unknown as Channels).heard);
+  // Says `message` as the rival tab; returns once the tab has read it. What the tab heard so far
+  // is cleared, so what follows is its answer.
+  const say = (message: unknown) =>
+    page.evaluate(
+      (m) =>
+        new Promise<void>((read) => {
+          const w = window as unknown as Channels;
+          w.heard.length = 0;
+          w.witness.onmessage = () => read();
+          w.rival.postMessage(m);
+        }),
+      message,
+    );
+
+  // Another tab leads: the tab waits. Then three silent seconds and the next tick: the tab claims
+  // with its random number, sent as a number (it leads only a tick later).
+  await say("leader");
+  await page.clock.runFor(3_000);
+  await page.clock.runFor(1_000);
+  await expect.poll(heard).toHaveLength(1);
+  const mine = (await heard())[0] as number;
+  expect(typeof mine).toBe("number");
+
+  // A rival claims with a lower number: the tab withdraws. What it posts next is a new claim,
+  // after three silent seconds, not the lead.
+  await say(mine / 2);
+  await page.clock.runFor(4_000);
+  await expect.poll(async () => typeof (await heard())[0]).toBe("number");
+  const again = (await heard())[0] as number;
+
+  // A rival claims with a higher number: the tab keeps its claim and leads at the next tick.
+  await say(again + (1 - again) / 2);
+  await page.clock.runFor(1_000);
+  await expect.poll(async () => (await heard())[0]).toBe("leader");
+
+  // Leading, the tab answers a claim at once, the clock standing still.
+  await say(0);
+  await expect.poll(heard).toEqual(["leader"]);
+});
