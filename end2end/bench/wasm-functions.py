@@ -11,7 +11,9 @@ brotli total, this the parts.
       --top 20 --filter deserialize_struct
 
 Sizes are before wasm-opt and compression: compare them with each other, not with the KB that
-`scripts/weigh` prints. Standard library only.
+`scripts/weigh` prints. The data section (strings, tables) is printed too: it has no names, but a
+table can outweigh the code that reads it (Rust's float parser brings 10 KB of one). Standard
+library only.
 """
 import argparse
 import collections
@@ -34,6 +36,18 @@ def skip_limits(data, i):
     flags, i = leb128(data, i)
     _, i = leb128(data, i)
     return leb128(data, i)[1] if flags & 1 else i
+
+
+def data_size(data):
+    """Bytes of the data section: the module's strings and tables."""
+    i = 8
+    while i < len(data):
+        section = data[i]
+        length, i = leb128(data, i + 1)
+        if section == 11:
+            return length
+        i += length
+    return 0
 
 
 def functions(data):
@@ -98,9 +112,11 @@ def main():
     parser.add_argument("--filter", default="", help="only list functions matching this")
     args = parser.parse_args()
     with open(args.wasm, "rb") as f:
-        funcs = functions(f.read())
+        data = f.read()
+    funcs = functions(data)
     total = sum(size for _, size in funcs)
     print(f"{total:9d} 100.0% all code ({len(funcs)} functions)")
+    print(f"{data_size(data):9d}        data section (strings, tables; not in the total)")
     for pattern in args.groups:
         regex = re.compile(pattern)
         size = sum(s for name, s in funcs if regex.search(name))
