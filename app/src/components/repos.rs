@@ -2,6 +2,7 @@
 //! token, through the session the browser sent (`porte::SessionClient`); the browser never
 //! handles a refresh token or a secret.
 
+use crate::eager::IntoEagerAny;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +51,8 @@ pub fn Repositories() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                }.into_any(),
-                Err(e) => view! { <p class="error-description" role="alert">{e.to_string()}</p> }.into_any(),
+                }.into_eager_any(),
+                Err(e) => view! { <p class="error-description" role="alert">{e.to_string()}</p> }.into_eager_any(),
             })}
         </div>
     }

@@ -2,6 +2,7 @@
 //! session with each call (`porte::SessionClient`); the server opens it with
 //! `porte::require_session` and answers with what it proved, or a clear error.
 
+use crate::eager::IntoEagerAny;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -78,16 +79,16 @@ pub fn ServerSays() -> impl IntoView {
             {move || who.value().get().map(|r| match r {
                 Ok(w) => view! {
                     <p data-field="whoami">{format!("You are {} ({} at {}); groups: {}", w.name, w.user_id, w.provider, w.groups.join(", "))}</p>
-                }.into_any(),
-                Err(e) => view! { <p class="error-description" data-field="whoami-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }.into_eager_any(),
+                Err(e) => view! { <p class="error-description" data-field="whoami-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
             })}
             {move || report.value().get().map(|r| match r {
-                Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_any(),
-                Err(e) => view! { <p class="error-description" data-field="admin-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_eager_any(),
+                Err(e) => view! { <p class="error-description" data-field="admin-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
             })}
             {move || token.value().get().map(|r| match r {
-                Ok(text) => view! { <p data-field="provider-token">{text}</p> }.into_any(),
-                Err(e) => view! { <p class="error-description" data-field="provider-token-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(text) => view! { <p data-field="provider-token">{text}</p> }.into_eager_any(),
+                Err(e) => view! { <p class="error-description" data-field="provider-token-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
             })}
         </section>
     }

@@ -2,6 +2,7 @@
 //! GitHub demo's repository list.
 
 use crate::components::repos::Repositories;
+use crate::eager::IntoEagerAny;
 use leptos::prelude::*;
 use porte::{Auth, Authorization, LogoutButton, UserProfile};
 
@@ -23,7 +24,7 @@ pub fn SignedInList() -> impl IntoView {
 /// page that opens signed out does not carry it.
 #[cfg_attr(feature = "split", lazy)]
 async fn signed_in_card(authorization: Authorization) -> AnyView {
-    view! { <SignedInCard authorization /> }.into_any()
+    view! { <SignedInCard authorization /> }.into_eager_any()
 }
 
 /// A sign-in under way: fetch the cards' code meanwhile, so its card shows as soon as it ends.
@@ -82,8 +83,8 @@ fn SignedInCard(authorization: Authorization) -> impl IntoView {
         <section class="card signed-in" data-provider=provider.id.to_string() data-token=fingerprint aria-label=format!("Signed in with {}", provider.label)>
             <span class="badge">{provider.label.clone()}</span>
             {match user_view {
-                Some(v) => v.into_any(),
-                None => view! { <h2>"Signed in with " {provider.label.clone()}</h2> }.into_any(),
+                Some(v) => v.into_eager_any(),
+                None => view! { <h2>"Signed in with " {provider.label.clone()}</h2> }.into_eager_any(),
             }}
             <dl class="details token">
                 <dt>"Scopes"</dt><dd data-field="scope">{scope}</dd>
@@ -97,7 +98,7 @@ fn SignedInCard(authorization: Authorization) -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
+    .into_eager_any()
 }
 
 /// "expires in 42 s · issued 12:03:05 UTC", ticking every second in the browser; a refresh

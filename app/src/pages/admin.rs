@@ -3,13 +3,14 @@
 //! on the server.
 
 use crate::components::admin_report;
+use crate::eager::{Eager, IntoEagerAny};
 use leptos::prelude::*;
 
 /// `/admin`. In a split build (feature `split`) its code arrives on the first visit: a
 /// `ProtectedRoute` takes a view function, not a `LazyRoute`, so the page is lazy instead.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    view! { <Suspense>{Suspend::new(admin_page())}</Suspense> }
+    Eager(view! { <Suspense>{Suspend::new(admin_page())}</Suspense> })
 }
 
 #[cfg_attr(feature = "split", lazy)]
@@ -20,12 +21,12 @@ async fn admin_page() -> AnyView {
             <h1>"Admin"</h1>
             <Suspense fallback=|| view! { <p class="muted">"Loading the report…"</p> }>
                 {move || report.get().map(|r| match r {
-                    Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_any(),
-                    Err(e) => view! { <p class="error-description" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_eager_any(),
+                    Err(e) => view! { <p class="error-description" role="alert">{e.to_string()}</p> }.into_eager_any(),
                 })}
             </Suspense>
             <p><a href="/">"Back"</a></p>
         </main>
     }
-    .into_any()
+    .into_eager_any()
 }

@@ -1,12 +1,13 @@
 //! The home page: what Porte is, the current sign-ins, and the sign-in card.
 
 use crate::components::{LoginPanel, ServerSays, SignedInList};
+use crate::eager::Eager;
 use leptos::prelude::*;
 
 /// `/`
 #[component]
 pub fn HomePage() -> impl IntoView {
-    view! {
+    Eager(view! {
         <main class="page">
             <header class="hero">
                 <h1>"Porte"</h1>
@@ -17,5 +18,5 @@ pub fn HomePage() -> impl IntoView {
             <LoginPanel />
             <ServerSays />
         </main>
-    }
+    })
 }

@@ -1,6 +1,7 @@
 //! The Authgear guide's welcome page: "Welcome <name>!" with the user's and token's claims
 //! pretty-printed (no access token, no session token), or "Welcome Guest" and a login link.
 
+use crate::eager::{Eager, IntoEagerAny};
 use leptos::prelude::*;
 use porte::{Auth, Authorization};
 
@@ -29,7 +30,7 @@ async fn printable(a: Authorization) -> String {
 pub fn WelcomePage() -> impl IntoView {
     let auth = Auth::expect();
     let first = move || auth.authorizations().with(|all| all.first().cloned());
-    view! {
+    Eager(view! {
         <main class="page">
             {move || match first() {
                 Some(a) => {
@@ -40,13 +41,13 @@ pub fn WelcomePage() -> impl IntoView {
                             <Suspense>{Suspend::new(printable(a))}</Suspense>
                         </pre>
                         <p><a href="/">"Back"</a></p>
-                    }.into_any()
+                    }.into_eager_any()
                 }
                 None => view! {
                     <h1>"Welcome Guest"</h1>
                     <p><a href="/">"Login"</a></p>
-                }.into_any(),
+                }.into_eager_any(),
             }}
         </main>
-    }
+    })
 }
