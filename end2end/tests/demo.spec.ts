@@ -15,7 +15,10 @@ test("welcome page: Guest before, then Welcome <name> with claims and no token",
 
   await page.getByRole("link", { name: "Welcome page" }).click();
   await expect(page.getByRole("heading", { name: "Welcome Alice Liddell!" })).toBeVisible();
-  const claims = JSON.parse((await page.locator('[data-field="claims"]').textContent())!);
+  // The claims arrive with their own wasm chunk (`printable`, lazy), after the heading.
+  const printed = page.locator('[data-field="claims"]');
+  await expect(printed).toContainText('"user"');
+  const claims = JSON.parse((await printed.textContent())!);
   expect(claims.user.id).toBe("user-alice");
   expect(claims.token.id_token_claims.iss).toBe("http://127.0.0.1:4010");
   expect(claims.token.has_refresh_token).toBe(true);
