@@ -10,6 +10,9 @@
 //!
 //! Correct for any view without lazy routes inside: the demo's `#[lazy]` functions load their
 //! code in a `Suspense`, after hydration, not while hydrating.
+//!
+//! Leptos 0.9 compiles `hydrate_async` only with its new `lazy` feature (leptos-rs/leptos#4438,
+//! not in 0.8): with that version this file can go.
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
