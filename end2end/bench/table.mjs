@@ -11,6 +11,7 @@ const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const us = (x) => `${x.toFixed(x < 10 ? 2 : 1)} µs`;
 const span = (r, f) => `${f(r.median)} (${f(r.range[0])}–${f(r.range[1])})`;
+const share = (server) => `${((100 * server.loginWithoutRestoreMs) / server.providerMsPerLogin).toFixed(1)} %`;
 
 /** The table's rows for the figures in `dir`: [figure, budget, measured, within budget]. */
 function rows(dir) {
@@ -33,9 +34,11 @@ function rows(dir) {
       () => session.redis_store.p99_us - session.memory_store.p99_us <= 200),
     row('login page, first load, compressed (median of 5)', '≤ 200 KB', [page], () => span(page.pageBytes, kb), () => page.pageBytes.median <= 200_000),
     row('navigation start → Login hydrated (median of 5)', '≤ 250 ms', [page], () => span(page.clickableMs, ms), () => page.clickableMs.median <= 250),
-    row(`server CPU per login, start + callback + user fetch (${logins} logins, process CPU time)`, '≤ 0.35 ms', [rss],
-      () => `${ms(rss.server.loginWithoutRestoreMs)} (${ms(rss.server.cpuMsPerLogin)} with the driver's restore_session, which alone is ${ms(rss.server.restoreMs)})`,
-      () => rss.server.loginWithoutRestoreMs <= 0.35),
+    // Issue 18's budget is a share of the provider's own CPU in the same logins (14 % → ≤ 7 %):
+    // milliseconds move with the machine, the share does not. A run older than the share: ms only.
+    row(`server CPU per login, start + callback + user fetch, as a share of the provider's own (${logins} logins, process CPU time)`, '≤ 7 %', [rss],
+      () => `${rss.server.providerMsPerLogin ? `${share(rss.server)}: ` : ''}${ms(rss.server.loginWithoutRestoreMs)}${rss.server.providerMsPerLogin ? ` against the provider's ${ms(rss.server.providerMsPerLogin)}` : ''} (${ms(rss.server.cpuMsPerLogin)} with the driver's restore_session, which alone is ${ms(rss.server.restoreMs)})`,
+      () => (rss.server.providerMsPerLogin ? rss.server.loginWithoutRestoreMs / rss.server.providerMsPerLogin <= 0.07 : null)),
     row('latency added over the provider alone, p99, concurrency 32', '≤ 5 ms', [c32, c1],
       () => `${ms(c32.app.p99 - c32.provider.p99)} (app p99 ${ms(c32.app.p99)}, provider alone p99 ${ms(c32.provider.p99)}); at concurrency 1: ${ms(c1.app.p99 - c1.provider.p99)}`,
       () => c32.app.p99 - c32.provider.p99 <= 5),
