@@ -11,15 +11,19 @@ const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const us = (x) => `${x.toFixed(x < 10 ? 2 : 1)} µs`;
 const span = (r, f) => `${f(r.median)} (${f(r.range[0])}–${f(r.range[1])})`;
-const share = (server) => `${((100 * server.loginWithoutRestoreMs) / server.providerMsPerLogin).toFixed(1)} %`;
+// Server CPU per login as a share of the provider's own in the same logins; null for a run that
+// did not record the provider's (a base older than the share).
+const cpuShare = (server) => (server.providerMsPerLogin ? server.loginWithoutRestoreMs / server.providerMsPerLogin : null);
+/** `dir`'s `name`.json, or null when the run left none. */
+const read = (dir, name) => {
+  const file = path.join(dir, `${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+};
 
 /** The table's rows for the figures in `dir`: [figure, budget, measured, within budget]. */
 function rows(dir) {
-  const read = (name) => {
-    const file = path.join(dir, name);
-    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
-  };
-  const [page, c32, c1, rss, weight, session] = ['page', 'c32', 'c1', 'rss', 'weight', 'session'].map((n) => read(`${n}.json`));
+  const [page, c32, c1, rss, weight, session] = ['page', 'c32', 'c1', 'rss', 'weight', 'session'].map((n) => read(dir, n));
+  const share = rss && cpuShare(rss.server);
   // A figure whose run left nothing (e.g. a base revision without that benchmark) reads "—".
   const row = (what, budget, inputs, got, ok) => (inputs.every(Boolean) ? [what, budget, got(), ok()] : [what, budget, '—', null]);
   const logins = rss?.app.ok ?? 10000;
@@ -37,8 +41,8 @@ function rows(dir) {
     // Issue 18's budget is a share of the provider's own CPU in the same logins (14 % → ≤ 7 %):
     // milliseconds move with the machine, the share does not. A run older than the share: ms only.
     row(`server CPU per login, start + callback + user fetch, as a share of the provider's own (${logins} logins, process CPU time)`, '≤ 7 %', [rss],
-      () => `${rss.server.providerMsPerLogin ? `${share(rss.server)}: ` : ''}${ms(rss.server.loginWithoutRestoreMs)}${rss.server.providerMsPerLogin ? ` against the provider's ${ms(rss.server.providerMsPerLogin)}` : ''} (${ms(rss.server.cpuMsPerLogin)} with the driver's restore_session, which alone is ${ms(rss.server.restoreMs)})`,
-      () => (rss.server.providerMsPerLogin ? rss.server.loginWithoutRestoreMs / rss.server.providerMsPerLogin <= 0.07 : null)),
+      () => `${share === null ? ms(rss.server.loginWithoutRestoreMs) : `${(100 * share).toFixed(1)} %: ${ms(rss.server.loginWithoutRestoreMs)} against the provider's ${ms(rss.server.providerMsPerLogin)}`} (${ms(rss.server.cpuMsPerLogin)} with the driver's restore_session, which alone is ${ms(rss.server.restoreMs)})`,
+      () => (share === null ? null : share <= 0.07)),
     row('latency added over the provider alone, p99, concurrency 32', '≤ 5 ms', [c32, c1],
       () => `${ms(c32.app.p99 - c32.provider.p99)} (app p99 ${ms(c32.app.p99)}, provider alone p99 ${ms(c32.provider.p99)}); at concurrency 1: ${ms(c1.app.p99 - c1.provider.p99)}`,
       () => c32.app.p99 - c32.provider.p99 <= 5),
@@ -60,9 +64,8 @@ if (base) {
   console.log('\n| figure | budget | measured | |\n|---|---|---|---|');
   for (const [what, budget, got, ok] of mine) console.log(`| ${what} | ${budget} | ${got} | ${verdict(ok)} |`);
 }
-const page = JSON.parse(readFileSync(path.join(dir, 'page.json'), 'utf8'));
-const loadavg = ['c32', 'c1', 'rss'].map((n) => JSON.parse(readFileSync(path.join(dir, `${n}.json`), 'utf8')).loadavg);
-console.log(`\nencodings served: ${JSON.stringify(page.encodings)}`);
+const loadavg = ['c32', 'c1', 'rss'].map((n) => read(dir, n)?.loadavg);
+console.log(`\nencodings served: ${JSON.stringify(read(dir, 'page')?.encodings)}`);
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (after this tree's load runs: ${loadavg.join('; ')})`);
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`);
 console.log(`reproduce: ${baseRev ? `BENCH_BASE=${baseRev} ` : ''}scripts/bench`);
