@@ -88,13 +88,12 @@ impl UserProfile {
 /// assert_eq!((g.id.as_str(), g.name()), ("4ae1…/7b1d…", "Admins"));
 /// assert_eq!(Group::new("admins", None).name(), "admins");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Group {
     /// The identifier group checks compare.
     pub id: String,
     /// The display name, when it differs from the id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -112,9 +111,31 @@ impl Group {
     }
 }
 
-/// Read from `{"id", "name"}`, or from a bare string (sessions sealed before groups had ids).
+/// `{"id", "name"}` (no `name` when there is none) in JSON; `(id, name)` in the compact wire,
+/// which has no optional fields.
+impl Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if !s.is_human_readable() {
+            return (&self.id, &self.name).serialize(s);
+        }
+        let mut group = s.serialize_struct("Group", 1 + usize::from(self.name.is_some()))?;
+        group.serialize_field("id", &self.id)?;
+        if let Some(name) = &self.name {
+            group.serialize_field("name", name)?;
+        }
+        group.end()
+    }
+}
+
+/// Read from `{"id", "name"}`, or from a bare string (sessions sealed before groups had ids);
+/// from `(id, name)` in the compact wire.
 impl<'de> Deserialize<'de> for Group {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            let (id, name) = <(String, Option<String>)>::deserialize(d)?;
+            return Ok(Group::new(id, name));
+        }
         struct Visit;
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = Group;

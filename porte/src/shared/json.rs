@@ -84,15 +84,25 @@ impl fmt::Debug for JsonObject {
     }
 }
 
+/// The object itself in JSON; its text, as a string, in the compact wire.
 impl Serialize for JsonObject {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        if s.is_human_readable() {
+            self.0.serialize(s)
+        } else {
+            s.serialize_str(self.0.get())
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for JsonObject {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Box::<RawValue>::deserialize(d)?;
+        let text = if d.is_human_readable() {
+            Box::<RawValue>::deserialize(d)?
+        } else {
+            let text = String::deserialize(d)?;
+            serde_json::from_slice(text.as_bytes()).map_err(serde::de::Error::custom)?
+        };
         // Only the shape is checked here, not parsed: an object starts with `{` (RawValue
         // holds one complete JSON value, without surrounding whitespace).
         if !text.get().starts_with('{') {
