@@ -3,6 +3,7 @@
 //! function `end_session`, and a logout the server could not record is presented again until it
 //! is.
 
+use super::server_fns::Compact;
 use super::session::{end, renewed};
 use super::session_client::call_with_sessions;
 use super::state::State;
@@ -29,7 +30,7 @@ pub(crate) fn logout(state: State, provider: &ProviderId, provider_logout: bool)
             sealed: a.sealed,
             provider_logout,
         };
-        match call_with_sessions(&args).await {
+        match call_with_sessions::<Compact, _>(&args).await {
             Ok(out) => logged_out(state, out),
             Err(e) => leptos::logging::warn!("porte: logout at the server failed: {e}"),
         }
@@ -62,7 +63,7 @@ pub(crate) fn retry_logouts(state: State) {
     for receipt in pending_logouts() {
         leptos::task::spawn_local(async move {
             let recorded = matches!(
-                call_with_sessions(&EndSession {
+                call_with_sessions::<Compact, _>(&EndSession {
                     sealed: receipt.clone(),
                     provider_logout: false,
                 })
@@ -114,7 +115,8 @@ pub(crate) struct LoggedOut {
 /// it), and, when asked, returns the provider's logout URL (its `state` goes into a cookie
 /// checked on return). `sealed` may be a receipt of a logout not recorded yet: the record is
 /// tried again.
-#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "end_session", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn end_session(
     sealed: SealedToken,
     provider_logout: bool,

@@ -1,5 +1,6 @@
 //! What tabs tell each other on the tabs' channel ([`SyncMessage`], JSON), and posting it.
 
+use crate::shared::compact;
 use crate::web::channel;
 use crate::{Authorization, Error, ProviderId};
 use serde::{Deserialize, Serialize};
@@ -52,5 +53,5 @@ pub(crate) enum SyncMessage {
 
 /// Tells every other tab.
 pub(crate) fn post(message: &SyncMessage) {
-    channel::post(&serde_json::to_string(message).unwrap_or_default());
+    channel::post(&compact::to_bytes(message));
 }

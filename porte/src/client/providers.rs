@@ -3,12 +3,13 @@
 //! resource and its suspense boundary were about a tenth of Porte's wasm). The page's
 //! [`Auth`](crate::Auth) keeps it, so buttons rendered later (after a logout) have it too.
 
+use crate::shared::compact;
 use crate::{Error, Providers};
 use leptos::server::SharedValue;
 
 /// The providers configured on the server, as the page was rendered with them.
 pub(crate) fn sent_with_page() -> Result<Providers, Error> {
-    SharedValue::<_, BytesJson>::new_with_encoding(read).into_inner()
+    SharedValue::<_, CompactText>::new_with_encoding(read).into_inner()
 }
 
 /// On the server: the providers of the Porte mounted on this request's router.
@@ -31,26 +32,24 @@ fn read() -> Result<Providers, Error> {
     ))
 }
 
-/// Leptos' JSON codec for a value sent along with the page, but read as bytes
-/// ([`parse_json`](crate::shared::wire::parse_json)): the same copy of the JSON parser as the
-/// server functions' answers, where `serde_json::from_str` compiles a second one (≈ 10 KB of
-/// wasm for the providers alone).
-struct BytesJson;
+/// A value sent along with the page in the compact wire's text form (`shared::compact`), like
+/// every other value that reaches the browser's `Auth`: one reader per type in the wasm.
+struct CompactText;
 
-impl<T: serde::Serialize> leptos::server::codee::Encoder<T> for BytesJson {
-    type Error = serde_json::Error;
+impl<T: serde::Serialize> leptos::server::codee::Encoder<T> for CompactText {
+    type Error = std::convert::Infallible;
     type Encoded = String;
 
-    fn encode(value: &T) -> Result<String, serde_json::Error> {
-        serde_json::to_string(value)
+    fn encode(value: &T) -> Result<String, Self::Error> {
+        Ok(compact::to_text(value))
     }
 }
 
-impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for BytesJson {
-    type Error = serde_json::Error;
+impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for CompactText {
+    type Error = &'static str;
     type Encoded = str;
 
-    fn decode(text: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(text.as_bytes())
+    fn decode(text: &str) -> Result<T, Self::Error> {
+        compact::from_text(text).ok_or("not Porte's compact text")
     }
 }

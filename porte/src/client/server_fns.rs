@@ -7,10 +7,13 @@
 //!
 //! The browser calls them with [`call`], not with the functions leptos generates: those compile
 //! a request, response and error codec of their own per function into every app's wasm, where
-//! [`call`] reads every answer with the one JSON parser the rest of Porte uses.
+//! [`call`] reads every answer with one of two readers: the compact one for the answers that
+//! carry a session (`output = Compact`, see `shared::compact`), JSON for the others and for
+//! every error.
 
+use crate::shared::compact;
 use crate::shared::wire::parse_json;
-use crate::web::fetch::{fetch, json_request, text};
+use crate::web::fetch::{bytes, fetch, json_request};
 use crate::{Authorization, Completion, Error, LoginRequest, LoginStart, SealedToken};
 use leptos::prelude::*;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -20,12 +23,36 @@ use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
-/// A call on its way: the answer's text, or why there is none. Boxed, so the sending and the
+/// A call on its way: the answer's body, or why there is none. Boxed, so the sending and the
 /// reading are in the wasm once, not once per server function.
-pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
+pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<Vec<u8>, Error>>>>;
 
-/// Calls Porte's server function `A` with `args` from the browser.
-pub(crate) async fn call<A>(args: &A) -> Result<A::Output, Error>
+/// How an answer's body is read: [`Json`] or [`Compact`], as the server function's `output`.
+pub(crate) trait Reader {
+    /// The value, or `None` when the body is not one.
+    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T>;
+}
+
+/// Answers in JSON (leptos' default `output`).
+pub(crate) struct Json;
+
+impl Reader for Json {
+    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+        parse_json(body)
+    }
+}
+
+/// Answers in the compact wire (`output = Compact`).
+pub(crate) struct Compact;
+
+impl Reader for Compact {
+    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+        compact::from_bytes(body)
+    }
+}
+
+/// Calls Porte's server function `A` with `args` from the browser; reads its answer with `R`.
+pub(crate) async fn call<R: Reader, A>(args: &A) -> Result<A::Output, Error>
 where
     A: ServerFn + Serialize,
     A::Output: DeserializeOwned,
@@ -34,7 +61,7 @@ where
     let body = json(args);
     let sent: Answer =
         Box::pin(async move { answer(fetch(&request(path, &body)?, None).await).await });
-    read(&sent.await?)
+    read::<R, _>(&sent.await?)
 }
 
 /// Server-function arguments as JSON, as leptos would send them.
@@ -47,11 +74,11 @@ pub(crate) fn request(path: &str, body: &str) -> Result<web_sys::Request, Error>
     json_request(path, body).map_err(unsent)
 }
 
-/// The text of a server function's answer, or the error the server sent (its JSON body), or why
-/// there is neither (in leptos' words, as its own client would say it).
-pub(crate) async fn answer(sent: Result<web_sys::Response, String>) -> Result<String, Error> {
+/// The body of a server function's answer, or the error the server sent (its JSON body), or
+/// why there is neither (in leptos' words, as its own client would say it).
+pub(crate) async fn answer(sent: Result<web_sys::Response, String>) -> Result<Vec<u8>, Error> {
     let response = sent.map_err(unsent)?;
-    let body = text(&response).await.map_err(unsent)?;
+    let body = bytes(&response).await.map_err(unsent)?;
     if !response.ok() {
         return Err(parse_json::<Error>(&body).unwrap_or_else(|| {
             let status = format!("HTTP {} {}", response.status(), response.status_text());
@@ -61,9 +88,9 @@ pub(crate) async fn answer(sent: Result<web_sys::Response, String>) -> Result<St
     Ok(body)
 }
 
-/// A server function's value from its answer's text.
-pub(crate) fn read<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-    parse_json(text).ok_or_else(|| {
+/// A server function's value from its answer's body, read with `R`.
+pub(crate) fn read<R: Reader, T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    R::read(body).ok_or_else(|| {
         Error::from_server_fn_error(ServerFnErrorErr::Deserialization(
             "the server's answer is not what Porte expects".into(),
         ))
@@ -98,7 +125,8 @@ pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Err
 /// A desktop app's login in the system browser: its result, once the browser came back (or the
 /// login timed out or was cancelled), or `None` after a while without one: ask again. Only the
 /// webview that started it gets it.
-#[server(prefix = "/api/porte", endpoint = "await_login", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "await_login", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn await_login(state: String) -> Result<Option<Completion>, Error> {
     let (porte, parts) = crate::server::here()?;
     let Some(loopback) = porte.loopback() else {
@@ -124,7 +152,8 @@ pub(crate) async fn cancel_login(state: String) -> Result<(), Error> {
 
 /// Restores a sign-in from a saved session token (Flet's `saved_token`); only the browser it
 /// was issued to (its binding cookie) can.
-#[server(prefix = "/api/porte", endpoint = "restore_session", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "restore_session", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization, Error> {
     let (porte, parts) = crate::server::here()?;
     crate::server::restore(&porte, &sealed, crate::server::cookie_header(&parts))
@@ -133,7 +162,8 @@ pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization
 }
 
 /// Refreshes a session token (the leading tab calls it for every tab).
-#[server(prefix = "/api/porte", endpoint = "refresh_session", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "refresh_session", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization, Error> {
     let (porte, parts) = crate::server::here()?;
     crate::server::refresh(&porte, &sealed, crate::server::cookie_header(&parts))

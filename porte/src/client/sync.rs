@@ -4,10 +4,10 @@
 
 use super::logout::retry_logouts;
 use super::message::{post, Shared, SyncMessage};
-use super::server_fns::{call, RestoreSession};
+use super::server_fns::{call, Compact, RestoreSession};
 use super::session::{adopt, end, refresh_now, replace, schedule_refresh};
 use super::state::{set_on_this_page, State};
-use crate::shared::wire::parse_json;
+use crate::shared::compact;
 use crate::web::leader::become_leader;
 use crate::web::storage::{forget_session, stored_sessions};
 use crate::web::{channel, timers::set_timer};
@@ -22,7 +22,7 @@ const SIBLINGS_WAIT_MS: u32 = 150;
 /// channel, ask the other tabs for theirs, and compete for the refresh lead.
 pub(crate) fn start(state: State) {
     set_on_this_page(state);
-    channel::open_channel(move |text| on_message(state, &text));
+    channel::open_channel(move |bytes| on_message(state, &bytes));
     post(&SyncMessage::Hello);
     retry_logouts(state);
     let stored = stored_sessions();
@@ -32,7 +32,7 @@ pub(crate) fn start(state: State) {
     }
     for (provider, sealed, remember) in stored {
         leptos::task::spawn_local(async move {
-            match call(&RestoreSession { sealed }).await {
+            match call::<Compact, _>(&RestoreSession { sealed }).await {
                 // A sibling tab may have sent a newer copy meanwhile (it refreshed while this
                 // restore was on its way): the stored token's refresh token is spent then.
                 Ok(a) if newer(state, &a) => adopt(state, a, remember, false),
@@ -64,8 +64,8 @@ pub(crate) fn start(state: State) {
     });
 }
 
-fn on_message(state: State, text: &str) {
-    let Some(message) = parse_json::<SyncMessage>(text) else {
+fn on_message(state: State, bytes: &[u8]) {
+    let Some(message) = compact::from_bytes::<SyncMessage>(bytes) else {
         return;
     };
     match message {

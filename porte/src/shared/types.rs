@@ -122,10 +122,10 @@ pub struct Providers {
     pub start_path: String,
     /// In development with no provider configured: how to configure one (the sign-in buttons
     /// show it instead of an empty card). Never set in production.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub setup_hint: Option<String>,
     /// A desktop app: logins open the system browser (the server does), so the page opens no
     /// window and waits for the result instead.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub system_browser: bool,
 }

@@ -6,10 +6,10 @@ pub(crate) mod channel {
     //! No tabs outside the browser.
 
     /// Does nothing outside the browser.
-    pub(crate) fn open_channel(_on_message: impl Fn(String) + 'static) {}
+    pub(crate) fn open_channel(_on_message: impl Fn(Vec<u8>) + 'static) {}
 
     /// Does nothing outside the browser.
-    pub(crate) fn post(_message: &str) {}
+    pub(crate) fn post(_message: &[u8]) {}
 }
 
 pub(crate) mod fetch {
@@ -28,7 +28,7 @@ pub(crate) mod fetch {
     }
 
     /// Server-function calls are not sent from the server.
-    pub(crate) async fn text(_response: &web_sys::Response) -> Result<String, String> {
+    pub(crate) async fn bytes(_response: &web_sys::Response) -> Result<Vec<u8>, String> {
         Err("server-function calls are sent from the browser".into())
     }
 

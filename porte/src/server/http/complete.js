@@ -1,6 +1,6 @@
 // Porte completion page: hands the login result to the page that started the sign-in.
 // Loaded as a file (not inline) so the page's CSP can forbid inline script. The result travels
-// as the text of the JSON block #porte-completion-data (text, which no CSS selector can read,
+// as the text of the data block #porte-completion-data (text, which no CSS selector can read,
 // unlike an attribute); the receiving page checks its `state`.
 // - Same-tab logins (data-return set): keep the result in this tab's sessionStorage for the app
 //   and go back to the app, replacing this URL (it holds the code) in the history.

@@ -3,6 +3,7 @@
 
 use crate::server::login::flow;
 use crate::server::porte::Config;
+use crate::shared::compact;
 use crate::LOGIN_CHANNEL;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -42,22 +43,18 @@ pub(crate) fn completion_response(finished: Finished, config: &Config) -> Respon
     response
 }
 
-/// The completion page: a readable message (or the login's custom body), the result as JSON in
-/// a data block, its own small stylesheet, and the static script (served by Porte's router)
+/// The completion page: a readable message (or the login's custom body), the result in a data
+/// block (the compact wire's text form, see `shared::compact`), its own small stylesheet, and the static script (served by Porte's router)
 /// that posts the result on the [`LOGIN_CHANNEL`] and closes the popup, or (same tab) keeps it
 /// for the app and goes back.
 ///
-/// The result (it holds the access token) is the text of a `<script type="application/json">`,
+/// The result (it holds the access token) is the text of a `<script type="text/plain">`,
 /// never an attribute: a custom page's CSS can match attribute values (`[data-x^="…"]` with a
 /// background URL per guess) and so read them out, but no selector matches text.
 fn completion_page(finished: &Finished, config: &Config) -> axum::response::Html<String> {
     let completion = &finished.completion;
-    // `<`, `>` and `&` escaped in the JSON, so no `</script>` can end the block early.
-    let json = serde_json::to_string(completion)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+    // Percent-encoded: no `<`, `>`, `&` or quote, so no `</script>` can end the block early.
+    let data = compact::to_text(completion);
     let (title, message) = match &completion.outcome {
         Ok(a) => (
             "Sign-in complete".to_owned(),
@@ -94,7 +91,7 @@ fn completion_page(finished: &Finished, config: &Config) -> axum::response::Html
                     data-return=return_to>
                     {body}
                 </main>
-                <script type="application/json" id="porte-completion-data" inner_html=json></script>
+                <script type="text/plain" id="porte-completion-data" inner_html=data></script>
                 <script src=script></script>
             </body>
         </html>
@@ -201,12 +198,12 @@ mod tests {
             "not in an attribute: {page}"
         );
         let block = page
-            .split(r#"<script type="application/json" id="porte-completion-data">"#)
+            .split(r#"<script type="text/plain" id="porte-completion-data">"#)
             .nth(1)
             .and_then(|rest| rest.split("</script>").next())
             .expect("the data block");
         assert!(!block.contains('<') && !block.contains('&'), "{block}");
-        let back: Completion = serde_json::from_str(block).unwrap();
+        let back: Completion = compact::from_text(block).unwrap();
         assert_eq!(back, f.completion, "it reads back whole");
     }
 

@@ -1,5 +1,5 @@
 //! The channel that keeps this origin's tabs in agreement about sessions (a `BroadcastChannel`
-//! carrying JSON text).
+//! carrying bytes: messages in the compact wire).
 
 use crate::shared::wire::SYNC_CHANNEL;
 use std::cell::RefCell;
@@ -12,14 +12,14 @@ thread_local! {
     static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
 }
 
-/// Joins the tabs' channel; `on_message` gets every message another tab posts (JSON text).
-pub(crate) fn open_channel(on_message: impl Fn(String) + 'static) {
+/// Joins the tabs' channel; `on_message` gets every message another tab posts (its bytes).
+pub(crate) fn open_channel(on_message: impl Fn(Vec<u8>) + 'static) {
     let Ok(channel) = BroadcastChannel::new(SYNC_CHANNEL) else {
         return;
     };
     let cb = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if let Some(text) = e.data().as_string() {
-            on_message(text);
+        if let Some(bytes) = e.data().dyn_ref::<js_sys::Uint8Array>() {
+            on_message(bytes.to_vec());
         }
     });
     channel.set_onmessage(Some(cb.as_ref().unchecked_ref()));
@@ -29,10 +29,10 @@ pub(crate) fn open_channel(on_message: impl Fn(String) + 'static) {
 }
 
 /// Posts to every other tab.
-pub(crate) fn post(message: &str) {
+pub(crate) fn post(message: &[u8]) {
     CHANNEL.with(|c| {
         if let Some(channel) = c.borrow().as_ref() {
-            let _ = channel.post_message(&JsValue::from_str(message));
+            let _ = channel.post_message(&js_sys::Uint8Array::from(message));
         }
     });
 }

@@ -35,14 +35,13 @@ pub(crate) fn json_request(path: &str, body: &str) -> Result<web_sys::Request, S
     web_sys::Request::new_with_str_and_init(path, &init).map_err(js_error)
 }
 
-/// The body of `response`, as text.
-pub(crate) async fn text(response: &web_sys::Response) -> Result<String, String> {
-    let promise = response.text().map_err(js_error)?;
-    let text = wasm_bindgen_futures::JsFuture::from(promise)
+/// The body of `response`, as bytes.
+pub(crate) async fn bytes(response: &web_sys::Response) -> Result<Vec<u8>, String> {
+    let promise = response.array_buffer().map_err(js_error)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map_err(js_error)?;
-    text.as_string()
-        .ok_or_else(|| "the response is not text".into())
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Sends `request` with `sessions` (the `x-porte-session` value) when there are any.

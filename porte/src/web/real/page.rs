@@ -1,7 +1,7 @@
 //! What this tab keeps across a navigation of its own (session storage): a notice to show when
 //! it comes back, a same-tab login's "remember me" and result; and where the tab is.
 
-use crate::shared::wire::parse_json;
+use crate::shared::compact;
 use crate::Completion;
 
 /// Key under which the completion page leaves a same-tab result in `sessionStorage`.
@@ -42,7 +42,7 @@ pub(crate) fn take_returned_completion() -> Option<(Completion, bool)> {
     let remember = storage.get_item(REMEMBER_KEY).ok().flatten().as_deref() == Some("1");
     let _ = storage.remove_item(RETURNED_KEY);
     let _ = storage.remove_item(REMEMBER_KEY);
-    Some((parse_json(&text)?, remember))
+    Some((compact::from_text(&text)?, remember))
 }
 
 /// This page's path, query and fragment.

@@ -4,7 +4,7 @@
 
 use super::login_window::{take_pending_window, LoginWindow};
 use super::timers::{clear_repeat, repeat, TimerHandle};
-use crate::shared::wire::parse_json;
+use crate::shared::compact;
 use crate::{Completion, Error, LOGIN_CHANNEL};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,7 +88,7 @@ pub(crate) fn await_completion(
         move |data: JsValue| {
             let Some(completion) = data
                 .as_string()
-                .and_then(|text| parse_json::<Completion>(&text))
+                .and_then(|text| compact::from_text::<Completion>(&text))
             else {
                 return;
             };

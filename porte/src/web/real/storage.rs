@@ -59,7 +59,7 @@ fn get<T: serde::de::DeserializeOwned + Default>(storage: &Option<Storage>, key:
     storage
         .as_ref()
         .and_then(|s| s.get_item(key).ok().flatten())
-        .and_then(|text| parse_json(&text))
+        .and_then(|text| parse_json(text.as_bytes()))
         .unwrap_or_default()
 }
 
