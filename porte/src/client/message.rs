@@ -1,11 +1,12 @@
-//! What tabs tell each other on the tabs' channel ([`SyncMessage`], JSON), and posting it.
+//! What tabs tell each other on the tabs' channel ([`SyncMessage`], in the compact wire), and
+//! posting it.
 
 use crate::shared::compact;
 use crate::web::channel;
 use crate::{Authorization, Error, ProviderId};
 use serde::{Deserialize, Serialize};
 
-/// One session as tabs share it (a JSON pair: `[authorization, remember]`).
+/// One session as tabs share it (a pair: `(authorization, remember)`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(from = "(Authorization, bool)", into = "(Authorization, bool)")]
 pub(crate) struct Shared {

@@ -1,4 +1,4 @@
-//! The `fetch` of server-function calls: Porte's own (a JSON request, its text answer), and
+//! The `fetch` of server-function calls: Porte's own (a JSON request, its answer's bytes), and
 //! those that carry the sessions (the request taken out of leptos' hands, and sent with the
 //! `x-porte-session` header).
 
