@@ -62,12 +62,79 @@ pub async fn provider_token() -> Result<String, porte::Error> {
     Ok(format!("The {} token is fresh.", session.provider().label))
 }
 
+/// Which protected function a button calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Question {
+    WhoAmI,
+    AdminReport,
+    ProviderToken,
+}
+
+/// The answer as the card shows it: its text, or the error's.
+type Answer = Result<String, String>;
+
+/// Calls one protected function. In a split build (feature `split`) the calls' code (each
+/// function's client, its answer's reader) arrives with the first click, or meanwhile once
+/// someone is signed in: a page that is only looked at does not carry it.
+#[cfg_attr(feature = "split", lazy)]
+async fn ask(question: Question) -> Answer {
+    let answer = match question {
+        Question::WhoAmI => whoami().await.map(|w| {
+            format!(
+                "You are {} ({} at {}); groups: {}",
+                w.name,
+                w.user_id,
+                w.provider,
+                w.groups.join(", ")
+            )
+        }),
+        Question::AdminReport => admin_report().await,
+        Question::ProviderToken => provider_token().await,
+    };
+    answer.map_err(|e| e.to_string())
+}
+
+/// Someone is signed in: fetch the calls' code meanwhile, so the first click only waits for
+/// the server.
+#[cfg(feature = "split")]
+fn fetch_calls_when_signed_in() {
+    let auth = porte::Auth::expect();
+    Effect::new(move || {
+        if auth.signed_in_with(None) == Some(true) {
+            let _ = lazy_preload!(ask);
+        }
+    });
+}
+
+/// One wasm: the calls' code is already here.
+#[cfg(not(feature = "split"))]
+fn fetch_calls_when_signed_in() {}
+
+/// What came back from one button: its text under `data-field` = `field`, or its error's under
+/// `error_field`.
+fn answer_view(
+    answer: Action<(), Answer>,
+    field: &'static str,
+    error_field: &'static str,
+) -> impl IntoView {
+    move || {
+        answer.value().get().map(|r| match r {
+            Ok(text) => view! { <p data-field=field>{text}</p> }.into_eager_any(),
+            Err(e) => view! {
+                <p class="error-description" data-field=error_field role="alert">{e}</p>
+            }
+            .into_eager_any(),
+        })
+    }
+}
+
 /// Buttons that call the protected functions, and what came back.
 #[component]
 pub fn ServerSays() -> impl IntoView {
-    let who = Action::new(|_: &()| whoami());
-    let report = Action::new(|_: &()| admin_report());
-    let token = Action::new(|_: &()| provider_token());
+    fetch_calls_when_signed_in();
+    let who = Action::new(|_: &()| ask(Question::WhoAmI));
+    let report = Action::new(|_: &()| ask(Question::AdminReport));
+    let token = Action::new(|_: &()| ask(Question::ProviderToken));
     view! {
         <section class="card" aria-labelledby="server-title">
             <h2 id="server-title">"Ask the server"</h2>
@@ -76,20 +143,9 @@ pub fn ServerSays() -> impl IntoView {
                 <button type="button" on:click=move |_| { report.dispatch(()); }>"Admin report"</button>
                 <button type="button" on:click=move |_| { token.dispatch(()); }>"Provider token"</button>
             </div>
-            {move || who.value().get().map(|r| match r {
-                Ok(w) => view! {
-                    <p data-field="whoami">{format!("You are {} ({} at {}); groups: {}", w.name, w.user_id, w.provider, w.groups.join(", "))}</p>
-                }.into_eager_any(),
-                Err(e) => view! { <p class="error-description" data-field="whoami-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
-            })}
-            {move || report.value().get().map(|r| match r {
-                Ok(text) => view! { <p data-field="admin-report">{text}</p> }.into_eager_any(),
-                Err(e) => view! { <p class="error-description" data-field="admin-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
-            })}
-            {move || token.value().get().map(|r| match r {
-                Ok(text) => view! { <p data-field="provider-token">{text}</p> }.into_eager_any(),
-                Err(e) => view! { <p class="error-description" data-field="provider-token-error" role="alert">{e.to_string()}</p> }.into_eager_any(),
-            })}
+            {answer_view(who, "whoami", "whoami-error")}
+            {answer_view(report, "admin-report", "admin-error")}
+            {answer_view(token, "provider-token", "provider-token-error")}
         </section>
     }
 }
