@@ -76,11 +76,15 @@ impl<T: Serialize> Encodes<T> for CompactCodec {
     }
 }
 
+/// Read like [`from_bytes`]: a value followed by anything else is refused, not truncated.
 impl<T: DeserializeOwned> Decodes<T> for CompactCodec {
     type Error = postcard::Error;
 
     fn decode(bytes: bytes::Bytes) -> Result<T, postcard::Error> {
-        postcard::from_bytes(&bytes)
+        match postcard::take_from_bytes(&bytes)? {
+            (value, []) => Ok(value),
+            _ => Err(postcard::Error::SerdeDeCustom),
+        }
     }
 }
 
@@ -168,6 +172,26 @@ mod tests {
             "JSON is not it"
         );
         assert_eq!(from_text::<Completion>("%ZZ%"), None);
+    }
+
+    #[test]
+    fn the_codec_reads_as_strictly_as_from_bytes() {
+        let c = signed_in();
+        let bytes = to_bytes(&c);
+        let read = |b: &[u8]| {
+            <CompactCodec as Decodes<Completion>>::decode(bytes::Bytes::copy_from_slice(b)).ok()
+        };
+        assert_eq!(read(&bytes), Some(c));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(read(&longer), None, "trailing bytes");
+        assert_eq!(read(&bytes[..bytes.len() - 1]), None, "truncated");
+        let encoded = <CompactCodec as Encodes<Completion>>::encode(&signed_in()).unwrap();
+        assert_eq!(
+            encoded.as_ref(),
+            bytes.as_slice(),
+            "the codec writes what to_bytes writes"
+        );
     }
 
     #[test]
