@@ -27,25 +27,26 @@ use std::pin::Pin;
 /// reading are in the wasm once, not once per server function.
 pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<Vec<u8>, Error>>>>;
 
-/// How an answer's body is read: [`Json`] or [`Compact`], as the server function's `output`.
+/// How an answer's body is read: [`JsonAnswer`] or [`CompactAnswer`], as the server function's
+/// `output`.
 pub(crate) trait Reader {
     /// The value, or `None` when the body is not one.
     fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T>;
 }
 
 /// Answers in JSON (leptos' default `output`).
-pub(crate) struct Json;
+pub(crate) struct JsonAnswer;
 
-impl Reader for Json {
+impl Reader for JsonAnswer {
     fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
         parse_json(body)
     }
 }
 
 /// Answers in the compact wire (`output = Compact`).
-pub(crate) struct Compact;
+pub(crate) struct CompactAnswer;
 
-impl Reader for Compact {
+impl Reader for CompactAnswer {
     fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
         compact::from_bytes(body)
     }
