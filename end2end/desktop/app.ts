@@ -23,6 +23,9 @@ const desktopBin = process.env.PORTE_DESKTOP_BIN ?? path.join(targetDir, "debug/
 /** The minimal example's site, which the desktop app serves (scripts/test builds it in release). */
 const minimalBin = process.env.PORTE_MINIMAL_BIN ?? path.join(targetDir, "release/minimal");
 export const appUrl = "http://127.0.0.1:3020";
+/** How long the app's window may take to open: a launch takes a few seconds, and this is under
+ *  the test's 30 s, so a hang fails here, with the output, rather than as a bare timeout. */
+const LAUNCH_MS = 15_000;
 const providerUrl = "http://127.0.0.1:4010";
 
 /** The app's environment, and nothing of this process's OIDC_/PORTE_/LEPTOS_ variables (the
@@ -129,12 +132,27 @@ export class Desktop {
     return desktop;
   }
 
-  /** Starts the app (its window is `this.window`). */
+  /** Starts the app (its window is `this.window`). A launch that fails or hangs stops
+   *  everything it started and fails with the app's and tauri-driver's output: without it, a
+   *  hang would only show as the test's timeout, with nothing to tell why. */
   async launch() {
-    this.window = await new Builder()
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no WebDriver session after ${LAUNCH_MS} ms`)), LAUNCH_MS);
+    });
+    const session = new Builder()
       .usingServer(this.driverUrl)
       .withCapabilities({ browserName: "wry", "tauri:options": { application: desktopBin } })
       .build();
+    try {
+      this.window = await Promise.race([session, hung]);
+    } catch (e) {
+      session.then((w) => w.quit(), () => {}).catch(() => {});
+      await this.stop();
+      throw new Error(`the desktop app did not start: ${e}\n--- tauri-driver and app output ---\n${this.output.join("")}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Quits the app and starts it again, on the same data directory. */
@@ -153,7 +171,7 @@ export class Desktop {
 
   async stop(testInfo?: { outputPath(name: string): string; attach(n: string, o: object): Promise<void> }) {
     if (testInfo) {
-      const png = await this.window.takeScreenshot().catch(() => null);
+      const png = await this.window?.takeScreenshot().catch(() => null);
       if (png) {
         const file = testInfo.outputPath("desktop-window.png");
         writeFileSync(file, Buffer.from(png, "base64"));
@@ -161,7 +179,7 @@ export class Desktop {
       }
       await testInfo.attach("desktop-output.txt", { body: this.output.join(""), contentType: "text/plain" });
     }
-    await this.window.quit().catch(() => {});
+    await this.window?.quit().catch(() => {});
     this.driver.kill();
     this.opener.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
