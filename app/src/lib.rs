@@ -49,9 +49,10 @@ pub fn App() -> impl IntoView {
         <Router>
             // Flat: no route nests here, and the nested router's outlets and loaders weigh
             // 15 KB (brotli) more in the first page's wasm. With the `split` feature, the admin
-            // page, the welcome page's claims and the signed-in cards are `#[lazy]`: their code
-            // leaves the first page's wasm. Each shows only in the browser (the server renders no
-            // sign-in), so hydration never waits for them and `hydrate_body` stays synchronous.
+            // page, the welcome page's claims, the signed-in cards and the "Ask the server"
+            // calls are `#[lazy]`: their code leaves the first page's wasm. None runs while
+            // hydrating (the server renders no sign-in, and a call waits for a click), so
+            // hydration never waits for them and `hydrate_body` stays synchronous.
             // Every page is `Eager` (see `eager.rs`): 22 KB less. Not the fallbacks: wrapped, they
             // make wasm-split move 1.7 KB of the chunks' code into the first page's wasm.
             <FlatRoutes fallback=|| view! { <main class="page"><p>"Page not found."</p></main> }>
