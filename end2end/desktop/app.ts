@@ -182,6 +182,14 @@ export class Desktop {
     await this.window?.quit().catch(() => {});
     this.driver.kill();
     this.opener.stop();
+    // The app exits after its session ends, not with it: until it has, its port is taken and the
+    // next test's app cannot start ("cannot listen on 127.0.0.1:3020").
+    await expect
+      .poll(() => fetch(appUrl).then(() => "still serving", () => "gone"), {
+        message: `the desktop app has exited (${appUrl} closed)`,
+        timeout: 10_000,
+      })
+      .toBe("gone");
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
