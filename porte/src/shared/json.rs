@@ -24,7 +24,10 @@ use std::fmt;
 /// assert_eq!(doc.as_str(), r#"{"id":1001,"login":"alice"}"#);
 /// ```
 #[derive(Clone)]
-pub struct JsonObject(Box<RawValue>);
+pub struct JsonObject(Box<str>);
+
+/// The text of an object without fields.
+const EMPTY: &str = "{}";
 
 impl JsonObject {
     /// The field `key`, if present.
@@ -34,16 +37,16 @@ impl JsonObject {
 
     /// Every field.
     pub fn to_map(&self) -> Map<String, Value> {
-        // The text was checked to be an object when it arrived (or made from a map); should it
-        // fail to parse anyway, it reads as empty rather than panicking in a user's page. Read
-        // as bytes, like every JSON text Porte receives: `from_str` would compile a second copy
-        // of serde_json's parser into the wasm of an app that reads a field (8.8 KB of code).
-        serde_json::from_slice(self.0.get().as_bytes()).unwrap_or_default()
+        // The text was checked to be an object where it was read as JSON (or made from a map);
+        // should it fail to parse anyway, it reads as empty rather than panicking in a user's
+        // page. Read as bytes, like every JSON text Porte receives: `from_str` would compile a
+        // second copy of serde_json's parser into the wasm of an app that reads a field.
+        serde_json::from_slice(self.0.as_bytes()).unwrap_or_default()
     }
 
     /// The object as JSON text, exactly as received.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// Whether the object has no fields.
@@ -55,57 +58,64 @@ impl JsonObject {
 impl From<Map<String, Value>> for JsonObject {
     fn from(map: Map<String, Value>) -> Self {
         // A map of JSON values always serializes.
-        Self(serde_json::value::to_raw_value(&map).unwrap_or_else(|_| empty()))
+        Self(
+            serde_json::to_string(&map)
+                .unwrap_or_else(|_| EMPTY.into())
+                .into(),
+        )
     }
-}
-
-fn empty() -> Box<RawValue> {
-    // Read like every other JSON text Porte receives (`from_slice`): `RawValue::from_string`
-    // would compile a second parser into the wasm for this one constant.
-    serde_json::from_slice(b"{}").expect("{} is JSON")
 }
 
 impl Default for JsonObject {
     fn default() -> Self {
-        Self(empty())
+        Self(EMPTY.into())
     }
 }
 
 /// Equal when they hold the same fields (whatever the spacing or order of the text).
 impl PartialEq for JsonObject {
     fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get() || self.to_map() == other.to_map()
+        self.0 == other.0 || self.to_map() == other.to_map()
     }
 }
 
 impl fmt::Debug for JsonObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.get())
+        f.write_str(&self.0)
     }
+}
+
+/// Whether `text` has an object's shape: `{` … `}`. Where JSON is read, serde_json has checked
+/// the rest; the compact wire carries only texts a server read that way.
+fn object_shaped(text: &str) -> bool {
+    text.starts_with('{') && text.ends_with('}')
 }
 
 /// The object itself in JSON; its text, as a string, in the compact wire.
 impl Serialize for JsonObject {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            self.0.serialize(s)
+            RawValue::from_string(self.0.to_string())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s)
         } else {
-            s.serialize_str(self.0.get())
+            s.serialize_str(&self.0)
         }
     }
 }
 
+/// From JSON: one complete JSON value, which must be an object. From the compact wire: its
+/// text, whose shape only is checked, so that the browser reads it without a JSON parser; the
+/// fields are parsed when read (and a text that does not parse reads as empty).
 impl<'de> Deserialize<'de> for JsonObject {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = if d.is_human_readable() {
-            Box::<RawValue>::deserialize(d)?
+        let text: Box<str> = if d.is_human_readable() {
+            Box::<RawValue>::deserialize(d)?.into()
         } else {
-            let text = String::deserialize(d)?;
-            serde_json::from_slice(text.as_bytes()).map_err(serde::de::Error::custom)?
+            String::deserialize(d)?.into()
         };
-        // Only the shape is checked here, not parsed: an object starts with `{` (RawValue
-        // holds one complete JSON value, without surrounding whitespace).
-        if !text.get().starts_with('{') {
+        // RawValue holds one complete JSON value, without surrounding whitespace.
+        if !object_shaped(&text) {
             return Err(serde::de::Error::custom("expected a JSON object"));
         }
         Ok(Self(text))
@@ -125,6 +135,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&doc).unwrap(), text);
         assert_eq!(doc.get("n"), Some(json!([1, 2])));
         assert_eq!(doc.to_map().len(), 3);
+    }
+
+    #[test]
+    fn from_the_compact_wire_the_text_is_kept_and_parsed_only_when_read() {
+        use crate::shared::compact::{from_bytes, to_bytes};
+        let doc: JsonObject = from_bytes(&to_bytes(&r#"{"a":[1,2.5]}"#)).unwrap();
+        assert_eq!(doc.get("a"), Some(json!([1, 2.5])));
+        // The browser checks the shape only (no JSON parser there): a text that has it but does
+        // not parse reads as empty, never as a panic.
+        let odd: JsonObject = from_bytes(&to_bytes(&"{not json}")).unwrap();
+        assert!(odd.is_empty());
+        assert_eq!(odd.as_str(), "{not json}");
     }
 
     #[test]
