@@ -1,10 +1,11 @@
 // Helpers of the login load driver (driver.mjs): a bare HTTP/1.1 client on node:http with
 // keep-alive, a per-login cookie jar that honours paths like a browser, the two login flows
 // (through the app, and the provider alone), and small process/statistics utilities.
-// Node built-ins only.
+// Node built-ins only, and ../porte-wire.mjs for start_login's compact answer.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { readLoginStart } from '../porte-wire.mjs';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -21,7 +22,8 @@ export function newAgent() {
   return new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 }
 
-/** One request; resolves to { status, headers, body } (body as text). Never follows redirects. */
+/** One request; resolves to { status, headers, body, raw } (body as text, raw as bytes). Never
+ * follows redirects. */
 export function request(agent, method, url, { headers = {}, body } = {}) {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -31,7 +33,10 @@ export function request(agent, method, url, { headers = {}, body } = {}) {
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body: raw.toString('utf8'), raw });
+      });
       res.on('error', reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new LoginFailure('timeout', `${method} ${u.pathname}`)));
@@ -117,6 +122,15 @@ function parseJson(text, kind) {
   }
 }
 
+/** start_login's answer (Porte's compact wire). */
+function readStart(raw) {
+  try {
+    return readLoginStart(raw);
+  } catch (e) {
+    throw new LoginFailure('start_login: bad body', e.message);
+  }
+}
+
 /** One complete login through the app: start_login server function, the provider's
  * authorization endpoint (auto-approve), the app's redirect endpoint, then restore_session
  * with the sealed token and the binding cookie (proves the session works). */
@@ -129,7 +143,7 @@ export async function appLogin(ctx) {
     body: JSON.stringify({ request: { provider: 'local', scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }),
   });
   if (start.status !== 200) throw new LoginFailure(`start_login: HTTP ${start.status}`, start.body.slice(0, 120));
-  const { authorization_url: authUrl, state } = parseJson(start.body, 'start_login: bad body');
+  const { authorization_url: authUrl, state } = readStart(start.raw);
   if (!authUrl || !state) throw new LoginFailure('start_login: no authorization_url/state');
   if (!jar.has(`porte_flow_${state}`)) throw new LoginFailure('start_login: no flow cookie');
 

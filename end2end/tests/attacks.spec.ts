@@ -1,4 +1,5 @@
 // Protocol attacks, performed and shown to fail.
+import { readLoginStart } from "../porte-wire.mjs";
 import { test, expect } from "@playwright/test";
 import { card, clickLogin, continueAs, emulators, openHome, signInAtProvider } from "./helpers";
 
@@ -35,7 +36,7 @@ test("code injection: a code from one flow delivered with another flow's state f
     const r = await page.request.post("/api/porte/start_login", {
       data: { request: { provider: "github", scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } },
     });
-    return new URL((await r.json()).authorization_url);
+    return new URL(readLoginStart(await r.body()).authorization_url);
   };
   const first = await start();
   const second = await start();

@@ -1,5 +1,6 @@
 // How a login opens and ends: blocked popups, a second click, Cancel, open-redirect attempts
 // through redirect_to_page, and a redirect with nothing pending.
+import { readLoginStart } from "../porte-wire.mjs";
 import { test, expect, type Page } from "@playwright/test";
 import { card, clickLogin, clickLoginWith, openHome, signInAtProvider } from "./helpers";
 
@@ -62,7 +63,7 @@ async function landing(page: Page, returnTo: string): Promise<string> {
     },
   });
   expect(started.ok()).toBe(true);
-  const { authorization_url } = await started.json();
+  const { authorization_url } = readLoginStart(await started.body());
   await page.goto(authorization_url);
   await signInAtProvider(page);
   await page.getByRole("button", { name: "Allow" }).click();
@@ -142,7 +143,7 @@ test("complete_page_html replaces the completion page's message, and its scripts
       },
     },
   });
-  const { authorization_url } = await started.json();
+  const { authorization_url } = readLoginStart(await started.body());
   await page.goto(authorization_url);
   await page.getByRole("button", { name: "Continue as alice" }).click();
   await expect(page.locator("#custom")).toHaveText("Thanks from the test");

@@ -1,5 +1,6 @@
 // Shared steps of the end-to-end tests.
 import { expect, type Page } from "@playwright/test";
+import { parseSessions, sessionsText } from "../porte-wire.mjs";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,12 +83,17 @@ export async function loginWithAuthgear(page: Page, remember = true) {
 
 /** The remembered session tokens in local storage. */
 export async function storedSessions(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => JSON.parse(localStorage.getItem("porte.sessions") ?? "{}"));
+  return parseSessions(await page.evaluate(() => localStorage.getItem("porte.sessions")));
+}
+
+/** Puts `sessions` in local storage as Porte keeps them (remembered). */
+export async function rememberSessions(page: Page, sessions: Record<string, string>) {
+  await page.evaluate((text) => localStorage.setItem("porte.sessions", text), sessionsText(sessions));
 }
 
 /** The session tokens kept for this tab only (no "remember me"), in session storage. */
 export async function tabSessions(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => JSON.parse(sessionStorage.getItem("porte.sessions") ?? "{}"));
+  return parseSessions(await page.evaluate(() => sessionStorage.getItem("porte.sessions")));
 }
 
 /** A same-tab login with the local provider (alice), back on the page signed in. */

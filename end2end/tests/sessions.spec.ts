@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { serverLog } from "../app-env.mjs";
-import { card, clickLoginWith, continueAs, loginWithAuthgear, openHome, signInAtProvider, storedSessions, tabSessions } from "./helpers";
+import { card, clickLoginWith, continueAs, loginWithAuthgear, openHome, rememberSessions, signInAtProvider, storedSessions, tabSessions } from "./helpers";
 
 test("remember me survives a browser restart with the same profile", async ({ playwright, browserName, channel, launchOptions }) => {
   const profile = mkdtempSync(path.join(os.tmpdir(), "porte-profile-"));
@@ -62,7 +62,7 @@ test("a tampered stored token is refused, removed, and the page shows signed out
   const stored = await storedSessions(page);
   const token = stored.authgear;
   const flipped = token.slice(0, -3) + (token.at(-3) === "A" ? "B" : "A") + token.slice(-2);
-  await page.evaluate((t) => localStorage.setItem("porte.sessions", JSON.stringify({ authgear: t })), flipped);
+  await rememberSessions(page, { authgear: flipped });
   await page.reload();
   await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
@@ -80,7 +80,7 @@ test("a stolen token copied into another browser cannot be restored there", asyn
   // Hydrated first: a page still starting up would find the token itself and report on a page
   // the next line replaces.
   await openHome(other);
-  await other.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), stolen);
+  await rememberSessions(other, stolen);
   await openHome(other);
   await expect(other.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(other, "authgear")).toHaveCount(0);
@@ -130,7 +130,7 @@ test("logout everywhere revokes the tokens and ends the provider session; the ol
   await popup.close();
 
   // The old token, put back: this browser has a new binding since the logout, so it never opens.
-  await page.evaluate((s) => localStorage.setItem("porte.sessions", JSON.stringify(s)), before);
+  await rememberSessions(page, before);
   await page.reload();
   await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText("invalid_session");
   await expect(card(page, "authgear")).toHaveCount(0);
@@ -158,10 +158,7 @@ test("logout is final in this browser: a copy kept from before is refused; the o
   await expect(card(page, "github")).toBeVisible();
   await expect(card(page, "authgear")).toHaveCount(0);
   // The copy taken before the logout, replayed: refused, removed, nothing shown.
-  await page.evaluate((old) => {
-    const now = JSON.parse(localStorage.getItem("porte.sessions") ?? "{}");
-    localStorage.setItem("porte.sessions", JSON.stringify({ ...now, authgear: old }));
-  }, copy.authgear);
+  await rememberSessions(page, { ...(await storedSessions(page)), authgear: copy.authgear });
   await page.reload();
   await expect(page.getByRole("alert").locator(".porte-error-code")).toHaveText(/^(invalid_session|session_ended)$/);
   await expect(card(page, "authgear")).toHaveCount(0);

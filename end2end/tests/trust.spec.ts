@@ -3,6 +3,7 @@
 // by cookie tossing, a logout while Redis is down, and a key rotated while a user is signing in
 // (a sign-in without a refresh token outliving its access token: protected.spec.ts). The same
 // rules in process: porte/src/server/trust/.
+import { readLoginStart } from "../porte-wire.mjs";
 import { test, expect, type Page } from "@playwright/test";
 import { appSecret, emulatedProvidersEnv } from "../app-env.mjs";
 import { card, clickLogin, clickLoginWith, continueAs, openHome, signInAtProvider, tabSessions } from "./helpers";
@@ -123,7 +124,7 @@ test("login CSRF by cookie tossing: a flow cookie planted in another browser fin
   const started = await page.request.post("/api/porte/start_login", {
     data: { request: { provider: "github", scope: [], fetch_user: true, complete_page_html: null, return_to: null } },
   });
-  const authorize = new URL((await started.json()).authorization_url);
+  const authorize = new URL(readLoginStart(await started.body()).authorization_url);
   const approved = await page.request.post(authorize.href, {
     form: { user: "bob", ...Object.fromEntries(authorize.searchParams) },
     maxRedirects: 0,

@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import net from "node:net";
 import { Builder, By, type WebDriver, type WebElement } from "selenium-webdriver";
+import { parseSessions, sessionsText } from "../porte-wire.mjs";
 
 export { expect };
 
@@ -356,7 +357,12 @@ export async function loginWithAuthgear(driver: WebDriver, remember = true) {
 
 /** The remembered session tokens in local storage. */
 export async function storedSessions(driver: WebDriver): Promise<Record<string, string>> {
-  return driver.executeScript(`return JSON.parse(localStorage.getItem("porte.sessions") ?? "{}")`);
+  return parseSessions(await driver.executeScript(`return localStorage.getItem("porte.sessions")`));
+}
+
+/** Puts `sessions` in local storage as Porte keeps them (remembered). */
+export async function rememberSessions(driver: WebDriver, sessions: Record<string, string>) {
+  await driver.executeScript((text: string) => localStorage.setItem("porte.sessions", text), sessionsText(sessions));
 }
 
 /** What the current window shows of one provider's session, read in one step (the card is

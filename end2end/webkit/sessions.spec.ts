@@ -17,6 +17,7 @@ import {
   loginWithAuthgear,
   openHome,
   pageLog,
+  rememberSessions,
   storedSessions,
   test,
   textOf,
@@ -139,7 +140,7 @@ test("logout everywhere goes through the provider's end-session page, ends the p
   await driver.switchTo().window(page);
 
   // The old token, put back: this browser has a new binding since the logout, so it never opens.
-  await driver.executeScript((s: unknown) => localStorage.setItem("porte.sessions", JSON.stringify(s)), before);
+  await rememberSessions(driver, before);
   await driver.navigate().refresh();
   await waitHydrated(driver);
   await expect.poll(() => textOf(driver, alertCode), { timeout: 15_000 }).toBe("invalid_session");
@@ -156,7 +157,7 @@ test("a session token copied into another, fresh browser is refused there", asyn
   // A second MiniBrowser: its own cookies (no binding cookie) and storage.
   const thief = await browsers.open();
   await thief.get(`${appUrl}/`);
-  await thief.executeScript((s: unknown) => localStorage.setItem("porte.sessions", JSON.stringify(s)), stolen);
+  await rememberSessions(thief, stolen);
   await openHome(thief);
   await expect.poll(() => textOf(thief, alertCode)).toBe("invalid_session");
   expect(await count(thief, card("authgear"))).toBe(0);

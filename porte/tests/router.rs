@@ -39,7 +39,10 @@ fn app(porte: &Porte) -> Router {
     Router::new()
         .route(
             "/api/forbidden",
-            post(fail(Error::new(ErrorCode::Forbidden, None))),
+            post(fail(Error::new(
+                ErrorCode::Forbidden,
+                Some("Réservé aux admins: 100% sûr".into()),
+            ))),
         )
         .route(
             "/api/garbled",
@@ -121,24 +124,48 @@ async fn mounting_adds_the_redirect_page_and_its_script_cached_for_good() {
     assert!(body.contains("porte-completion"), "the completion script");
 }
 
+/// The error as the browser reads it: `x-porte-error` and its percent-encoded description.
+fn error_in_headers(headers: &axum::http::HeaderMap) -> (String, Option<String>) {
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+    let description = text("x-porte-error-description").map(|d| {
+        percent_encoding::percent_decode_str(&d)
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    });
+    (text("x-porte-error").unwrap_or_default(), description)
+}
+
 #[tokio::test]
-async fn a_server_function_error_gets_the_status_of_its_code() {
+async fn a_server_function_error_gets_the_status_of_its_code_and_says_itself_in_headers() {
     let app = app(&porte());
-    let (status, _, body) = send(&app, post_from("/api/forbidden", &[])).await;
+    let (status, headers, body) = send(&app, post_from("/api/forbidden", &[])).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(code_of(&body), "forbidden");
+    let said = (
+        "forbidden".into(),
+        Some("Réservé aux admins: 100% sûr".into()),
+    );
+    assert_eq!(error_in_headers(&headers), said, "the body's error, whole");
 }
 
 #[tokio::test]
 async fn arguments_that_do_not_deserialize_are_a_400_that_says_so() {
     let app = app(&porte());
-    let (status, _, body) = send(&app, post_from("/api/garbled", &[])).await;
+    let (status, headers, body) = send(&app, post_from("/api/garbled", &[])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let e: Error = serde_json::from_str(&body).unwrap();
     assert_eq!(e.error, ErrorCode::InvalidRequest);
     assert!(
-        e.description.unwrap().starts_with("Malformed request:"),
+        e.description
+            .as_deref()
+            .unwrap()
+            .starts_with("Malformed request:"),
         "a sentence, not a server error"
+    );
+    assert_eq!(
+        error_in_headers(&headers),
+        ("invalid_request".into(), e.description)
     );
 }
 
@@ -151,9 +178,14 @@ async fn other_sites_cannot_post_to_server_functions_or_the_start_form() {
         ("/api/porte/end_session", [("sec-fetch-site", "same-site")]),
         ("/api/oauth/start", [("origin", "http://127.0.0.1:3001")]),
     ] {
-        let (status, _, body) = send(&app, post_from(path, &headers)).await;
+        let (status, sent, body) = send(&app, post_from(path, &headers)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path} {headers:?}");
         assert_eq!(code_of(&body), "cross_site", "{path} {headers:?}");
+        assert_eq!(
+            error_in_headers(&sent).0,
+            "cross_site",
+            "{path} {headers:?}"
+        );
     }
 }
 

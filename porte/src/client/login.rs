@@ -3,9 +3,7 @@
 //! login's result picked up when the tab comes back; and cancelling.
 
 use super::options::{LoginOptions, OpenMode};
-use super::server_fns::{
-    call, AwaitLogin, CancelLogin, CompactAnswer, JsonAnswer, RestoreSession, StartLogin,
-};
+use super::server_fns::{call, AwaitLogin, CancelLogin, RestoreSession, StartLogin};
 use super::session::adopt;
 use super::state::State;
 use crate::web::login_window::{focus_pending, LoginWindow};
@@ -28,7 +26,7 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
     if let Some(saved) = options.saved_token {
         state.pending.set(Some(provider.clone()));
         leptos::task::spawn_local(async move {
-            let outcome = call::<CompactAnswer, _>(&RestoreSession { sealed: saved }).await;
+            let outcome = call(&RestoreSession { sealed: saved }).await;
             complete(state, Some(provider), outcome, remember);
         });
         return;
@@ -75,7 +73,7 @@ pub(crate) fn login(state: State, provider: ProviderId, options: LoginOptions) {
     };
     state.pending.set(Some(provider.clone()));
     leptos::task::spawn_local(async move {
-        match call::<JsonAnswer, _>(&StartLogin { request }).await {
+        match call(&StartLogin { request }).await {
             Ok(start) => {
                 let done =
                     move |c: Completion| complete(state, Some(provider), c.outcome, remember);
@@ -115,7 +113,7 @@ fn login_in_system_browser(state: State, provider: ProviderId, options: LoginOpt
     };
     state.pending.set(Some(provider.clone()));
     leptos::task::spawn_local(async move {
-        let flow = match call::<JsonAnswer, _>(&StartLogin { request }).await {
+        let flow = match call(&StartLogin { request }).await {
             Ok(start) => start.state,
             Err(e) => return complete(state, Some(provider), Err(e), false),
         };
@@ -123,7 +121,7 @@ fn login_in_system_browser(state: State, provider: ProviderId, options: LoginOpt
             .sync
             .update_value(|s| s.system_login = Some(flow.clone()));
         let outcome = loop {
-            let answer = call::<CompactAnswer, _>(&AwaitLogin {
+            let answer = call(&AwaitLogin {
                 state: flow.clone(),
             })
             .await;
@@ -156,7 +154,7 @@ pub(crate) fn cancel(state: State) {
     {
         // The server stops the redirect listener; the answer changes nothing here.
         leptos::task::spawn_local(async move {
-            let _ = call::<JsonAnswer, _>(&CancelLogin { state: flow }).await;
+            let _ = call(&CancelLogin { state: flow }).await;
         });
     }
     cancel_pending();

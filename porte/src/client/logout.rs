@@ -3,7 +3,6 @@
 //! function `end_session`, and a logout the server could not record is presented again until it
 //! is.
 
-use super::server_fns::CompactAnswer;
 use super::session::{end, renewed};
 use super::session_client::call_with_sessions;
 use super::state::State;
@@ -30,7 +29,7 @@ pub(crate) fn logout(state: State, provider: &ProviderId, provider_logout: bool)
             sealed: a.sealed,
             provider_logout,
         };
-        match call_with_sessions::<CompactAnswer, _>(&args).await {
+        match call_with_sessions(&args).await {
             Ok(out) => logged_out(state, out),
             Err(e) => leptos::logging::warn!("porte: logout at the server failed: {e}"),
         }
@@ -63,7 +62,7 @@ pub(crate) fn retry_logouts(state: State) {
     for receipt in pending_logouts() {
         leptos::task::spawn_local(async move {
             let recorded = matches!(
-                call_with_sessions::<CompactAnswer, _>(&EndSession {
+                call_with_sessions(&EndSession {
                     sealed: receipt.clone(),
                     provider_logout: false,
                 })

@@ -7,12 +7,11 @@
 //!
 //! The browser calls them with [`call`], not with the functions leptos generates: those compile
 //! a request, response and error codec of their own per function into every app's wasm, where
-//! [`call`] reads every answer with one of two readers: the compact one for the answers that
-//! carry a session (`output = Compact`, see `shared::compact`), JSON for the others and for
-//! every error.
+//! [`call`] reads every answer in the compact wire (`output = Compact`, see `shared::compact`)
+//! and every error from its headers: the browser half parses no JSON.
 
 use crate::shared::compact;
-use crate::shared::wire::parse_json;
+use crate::shared::wire::{decode_description, ERROR_DESCRIPTION_HEADER, ERROR_HEADER};
 use crate::web::fetch::{bytes, fetch, json_request};
 use crate::{Authorization, Completion, Error, LoginRequest, LoginStart, SealedToken};
 use leptos::prelude::*;
@@ -27,33 +26,8 @@ use std::pin::Pin;
 /// reading are in the wasm once, not once per server function.
 pub(crate) type Answer = Pin<Box<dyn Future<Output = Result<Vec<u8>, Error>>>>;
 
-/// How an answer's body is read: [`JsonAnswer`] or [`CompactAnswer`], as the server function's
-/// `output`.
-pub(crate) trait Reader {
-    /// The value, or `None` when the body is not one.
-    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T>;
-}
-
-/// Answers in JSON (leptos' default `output`).
-pub(crate) struct JsonAnswer;
-
-impl Reader for JsonAnswer {
-    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-        parse_json(body)
-    }
-}
-
-/// Answers in the compact wire (`output = Compact`).
-pub(crate) struct CompactAnswer;
-
-impl Reader for CompactAnswer {
-    fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-        compact::from_bytes(body)
-    }
-}
-
-/// Calls Porte's server function `A` with `args` from the browser; reads its answer with `R`.
-pub(crate) async fn call<R: Reader, A>(args: &A) -> Result<A::Output, Error>
+/// Calls Porte's server function `A` with `args` from the browser.
+pub(crate) async fn call<A>(args: &A) -> Result<A::Output, Error>
 where
     A: ServerFn + Serialize,
     A::Output: DeserializeOwned,
@@ -62,7 +36,7 @@ where
     let body = json(args);
     let sent: Answer =
         Box::pin(async move { answer(fetch(&request(path, &body)?, None).await).await });
-    read::<R, _>(&sent.await?)
+    read(&sent.await?)
 }
 
 /// Server-function arguments as JSON, as leptos would send them.
@@ -75,23 +49,38 @@ pub(crate) fn request(path: &str, body: &str) -> Result<web_sys::Request, Error>
     json_request(path, body).map_err(unsent)
 }
 
-/// The body of a server function's answer, or the error the server sent (its JSON body), or
-/// why there is neither (in leptos' words, as its own client would say it).
+/// The body of a server function's answer, or the error the server sent, or why there is
+/// neither (in leptos' words, as its own client would say it).
 pub(crate) async fn answer(sent: Result<web_sys::Response, String>) -> Result<Vec<u8>, Error> {
     let response = sent.map_err(unsent)?;
-    let body = bytes(&response).await.map_err(unsent)?;
     if !response.ok() {
-        return Err(parse_json::<Error>(&body).unwrap_or_else(|| {
-            let status = format!("HTTP {} {}", response.status(), response.status_text());
-            Error::from_server_fn_error(ServerFnErrorErr::Response(status))
-        }));
+        return Err(refused(&response));
     }
-    Ok(body)
+    bytes(&response).await.map_err(unsent)
 }
 
-/// A server function's value from its answer's body, read with `R`.
-pub(crate) fn read<R: Reader, T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    R::read(body).ok_or_else(|| {
+/// The error of a failed call, from its headers (`x-porte-error` and its description; the JSON
+/// body says the same for other clients, and reading it would take a JSON parser), or its HTTP
+/// status when it has none.
+fn refused(response: &web_sys::Response) -> Error {
+    let headers = response.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    match header(ERROR_HEADER) {
+        Some(code) => Error::new(
+            code.as_str(),
+            header(ERROR_DESCRIPTION_HEADER).map(|d| decode_description(&d)),
+        ),
+        None => {
+            let status = format!("HTTP {} {}", response.status(), response.status_text());
+            Error::from_server_fn_error(ServerFnErrorErr::Response(status))
+        }
+    }
+}
+
+/// A server function's value from its answer's body: every answer of Porte's server functions
+/// is in the compact wire (`output = Compact`, see `shared::compact`).
+pub(crate) fn read<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    compact::from_bytes(body).ok_or_else(|| {
         Error::from_server_fn_error(ServerFnErrorErr::Deserialization(
             "the server's answer is not what Porte expects".into(),
         ))
@@ -103,7 +92,8 @@ fn unsent(e: String) -> Error {
 }
 
 /// Starts a login: returns the authorization URL and sets the encrypted flow cookie.
-#[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
     let (porte, parts) = crate::server::here()?;
     let cookies = crate::server::cookie_header(&parts);
@@ -141,7 +131,8 @@ pub(crate) async fn await_login(state: String) -> Result<Option<Completion>, Err
 }
 
 /// Cancels a desktop app's login in the system browser: its redirect listener stops.
-#[server(prefix = "/api/porte", endpoint = "cancel_login", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/api/porte", endpoint = "cancel_login", input = leptos::server_fn::codec::Json,
+    output = crate::shared::compact::Compact)]
 pub(crate) async fn cancel_login(state: String) -> Result<(), Error> {
     let (porte, parts) = crate::server::here()?;
     let loopback = porte

@@ -4,7 +4,7 @@
 //! failed one.
 
 use super::message::{post, Shared, SyncMessage};
-use super::server_fns::{call, CompactAnswer, RefreshSession};
+use super::server_fns::{call, RefreshSession};
 use super::state::State;
 use crate::web::storage::{forget_session, store_session};
 use crate::web::timers::{clear_timer, now_ms, set_timer};
@@ -213,7 +213,7 @@ pub(crate) fn refresh_now(state: State, provider: ProviderId) {
         return;
     }
     leptos::task::spawn_local(async move {
-        let result = call::<CompactAnswer, _>(&RefreshSession { sealed: a.sealed }).await;
+        let result = call(&RefreshSession { sealed: a.sealed }).await;
         state.sync.update_value(|s| {
             s.refreshing.remove(&provider);
         });

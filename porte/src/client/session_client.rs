@@ -4,7 +4,7 @@
 //! ends one the server refuses for good.
 
 use super::refresh::{refreshed, sessions, sessions_for_call};
-use super::server_fns::{answer, json, read, request, Answer, Reader};
+use super::server_fns::{answer, json, read, request, Answer};
 use super::session::{end, renewed};
 use super::state::{on_this_page, State};
 use crate::shared::wire;
@@ -85,8 +85,8 @@ where
 }
 
 /// Calls Porte's server function `A` with `args` and the page's sessions, as [`SessionClient`]
-/// sends an app's; reads its answer with `R`.
-pub(crate) async fn call_with_sessions<R: Reader, A>(args: &A) -> Result<A::Output, Error>
+/// sends an app's.
+pub(crate) async fn call_with_sessions<A>(args: &A) -> Result<A::Output, Error>
 where
     A: leptos::server_fn::ServerFn + serde::Serialize,
     A::Output: serde::de::DeserializeOwned,
@@ -94,7 +94,7 @@ where
     let path = A::PATH;
     let body = json(args);
     let sent: Answer = Box::pin(async move { answer(sending(request(path, &body)?).await).await });
-    read::<R, _>(&sent.await?)
+    read(&sent.await?)
 }
 
 /// [`send_with_sessions`], boxed: one copy of the sending in the wasm, not one inlined into

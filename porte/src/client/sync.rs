@@ -4,7 +4,7 @@
 
 use super::logout::retry_logouts;
 use super::message::{post, Shared, SyncMessage};
-use super::server_fns::{call, CompactAnswer, RestoreSession};
+use super::server_fns::{call, RestoreSession};
 use super::session::{adopt, end, refresh_now, replace, schedule_refresh};
 use super::state::{set_on_this_page, State};
 use crate::shared::compact;
@@ -32,7 +32,7 @@ pub(crate) fn start(state: State) {
     }
     for (provider, sealed, remember) in stored {
         leptos::task::spawn_local(async move {
-            match call::<CompactAnswer, _>(&RestoreSession { sealed }).await {
+            match call(&RestoreSession { sealed }).await {
                 // A sibling tab may have sent a newer copy meanwhile (it refreshed while this
                 // restore was on its way): the stored token's refresh token is spent then.
                 Ok(a) if newer(state, &a) => adopt(state, a, remember, false),

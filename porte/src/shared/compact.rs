@@ -3,11 +3,10 @@
 //! binary format: each type Porte sends this way compiles a few small readers into the wasm
 //! instead of serde_json's per-field matching (about 10 KB of every app's page, brotli).
 //!
-//! Sent this way: the answers of `restore_session`, `refresh_session`, `end_session` and
-//! `await_login`, the completion page's result, the messages between tabs and the provider list
-//! sent with the page. What stays JSON: the requests, the errors (`x-porte-error` and the error
-//! bodies), the answer of `start_login`, and the sessions kept in storage: small, and read by
-//! people and other clients.
+//! Sent this way: the answers of all of Porte's server functions, the completion page's result,
+//! the messages between tabs and the provider list sent with the page. What stays JSON: the
+//! requests, and the errors' bodies (the browser reads an error from its headers instead, see
+//! `shared::wire`), for scripts and other clients.
 //!
 //! Strings go into postcard as they are, so tokens, ids and URLs remain legible in a response:
 //! a search of the traffic for a secret finds it. Where the bytes must be text (the completion
@@ -53,8 +52,8 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Option<T> {
     from_bytes(&percent_decode_str(text).collect::<Vec<u8>>())
 }
 
-/// The server-function encoding of Porte's answers that carry a session (`output = Compact`).
-/// Their requests stay JSON.
+/// The server-function encoding of Porte's answers (`output = Compact`). Their requests stay
+/// JSON.
 pub(crate) type Compact = Post<CompactCodec>;
 
 /// postcard as a server-function codec (see [`Compact`]).

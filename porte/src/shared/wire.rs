@@ -1,10 +1,11 @@
 //! What travels between Porte's parts outside its server functions' own types: the headers a
 //! server-function call carries its sessions in (and the server's refusal of one), with the
 //! `x-porte-session` value format (`<provider>=<sealed token>` items separated by commas; sealed
-//! tokens are URL-safe base64 and dots, so neither `,` nor `=` can occur in them); the names of
-//! the `BroadcastChannel`s; and the JSON reader.
+//! tokens are URL-safe base64 and dots, so neither `,` nor `=` can occur in them), which is also
+//! how the browser stores them; an error as headers; and the names of the `BroadcastChannel`s.
 
 use super::{ProviderId, SealedToken};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// Name of the `BroadcastChannel` on which the completion page reports to the page that opened it.
 pub const LOGIN_CHANNEL: &str = "porte-login";
@@ -18,8 +19,13 @@ pub(crate) const LEADER_CHANNEL: &str = "porte-session-leader";
 
 /// The sessions a call carries.
 pub(crate) const SESSION_HEADER: &str = "x-porte-session";
-/// The error code of a refused call (`token_expired`, `invalid_session`, …).
+/// The error code of a refused call (`token_expired`, `invalid_session`, …), and of every error
+/// Porte's server functions answer.
 pub(crate) const ERROR_HEADER: &str = "x-porte-error";
+/// The description that goes with `x-porte-error`, percent-encoded ([`encode_description`]):
+/// the browser reads an error from these two headers, so it needs no JSON parser; the JSON
+/// body says the same for other clients.
+pub(crate) const ERROR_DESCRIPTION_HEADER: &str = "x-porte-error-description";
 /// The provider whose session was refused.
 pub(crate) const PROVIDER_HEADER: &str = "x-porte-provider";
 /// A session sealed again with a later idle expiry: `<provider>=<token>;<idle expiry>`.
@@ -37,7 +43,6 @@ pub(crate) fn format<'a>(
 }
 
 /// The well-formed items of one header value; anything else is skipped.
-#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 pub(crate) fn parse(value: &str) -> Vec<(ProviderId, SealedToken)> {
     value
         .split(',')
@@ -49,10 +54,21 @@ pub(crate) fn parse(value: &str) -> Vec<(ProviderId, SealedToken)> {
         .collect()
 }
 
-/// JSON, read as bytes (`from_slice`, never `from_str`): so each type Porte receives as JSON has
-/// one deserializer in the wasm instead of two (≈ 15 KB).
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<T> {
-    serde_json::from_slice(text).ok()
+/// What a header value cannot hold as it is: control characters, and `%` itself (non-ASCII is
+/// always encoded).
+const NOT_IN_HEADERS: &AsciiSet = &CONTROLS.add(b'%');
+
+/// An error's description as an `x-porte-error-description` value: printable ASCII stays
+/// legible, the rest is `%XX` (UTF-8).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+pub(crate) fn encode_description(text: &str) -> String {
+    utf8_percent_encode(text, NOT_IN_HEADERS).to_string()
+}
+
+/// The description from an `x-porte-error-description` value.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) fn decode_description(value: &str) -> String {
+    percent_decode_str(value).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -72,6 +88,28 @@ mod tests {
         assert_eq!(
             parse("junk, bad id!=x, github=, =p1.x.y, github=p1.ab.c-_d"),
             vec![(a, ta)]
+        );
+    }
+
+    #[test]
+    fn a_description_survives_a_header_whole() {
+        for text in [
+            "Sign in first.",
+            "100% sûr\r\nx-evil: 1",
+            "",
+            "日本語 \t tab",
+        ] {
+            let value = encode_description(text);
+            assert!(
+                value.bytes().all(|b| (0x20..0x7f).contains(&b)),
+                "a header value holds visible ASCII only: {value}"
+            );
+            assert_eq!(decode_description(&value), text);
+        }
+        assert_eq!(
+            encode_description("Sign in first."),
+            "Sign in first.",
+            "legible"
         );
     }
 

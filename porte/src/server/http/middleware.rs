@@ -6,11 +6,14 @@
 //!   app's, under the server-function prefix) and to the no-JS sign-in form: a browser says where
 //!   a request comes from (`Sec-Fetch-Site`, `Origin`), and only the app's own origin passes
 //!   (login CSRF, session CSRF; SameSite=Lax alone does not stop a top-level form post);
-//! - it gives server-function failures the status they deserve: an [`Error`](crate::Error)
-//!   answered with leptos' default 500 gets its code's status (401, 403, 502, …), and arguments
-//!   that do not deserialize become 400 `invalid_request` with a clear sentence.
+//! - it gives server-function failures the status and headers they deserve: an
+//!   [`Error`](crate::Error) answered with leptos' default 500 gets its code's status (401, 403,
+//!   502, …), every such error its `x-porte-error` headers (which Porte's client reads it from),
+//!   and arguments that do not deserialize become 400 `invalid_request` with a clear sentence.
 
+use crate::server::http::refusal::error_headers;
 use crate::server::Porte;
+use crate::shared::wire::ERROR_HEADER;
 use crate::{Error, ErrorCode};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -42,8 +45,10 @@ pub(crate) async fn protect(
     request.extensions_mut().insert(porte.clone());
     request.extensions_mut().insert(renewal.clone());
     let response = next.run(request).await;
-    let mut response = if is_server_fn && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
-        give_status(response).await
+    let undescribed = (response.status().is_client_error() || response.status().is_server_error())
+        && !response.headers().contains_key(ERROR_HEADER);
+    let mut response = if is_server_fn && undescribed {
+        describe(response).await
     } else {
         response
     };
@@ -79,9 +84,11 @@ pub(crate) fn cross_site_error() -> Error {
     )
 }
 
-/// Reads a 500's body; an [`Error`] in it decides the status. A body that is not known to be
-/// small is passed through untouched (reading part of it would lose the rest).
-async fn give_status(response: Response) -> Response {
+/// Reads a failed server function's body; an [`Error`] in it gives the response its headers
+/// (which Porte's client reads it from) and, in place of leptos' default 500, its code's
+/// status. A body that is not known to be small is passed through untouched (reading part of
+/// it would lose the rest).
+async fn describe(response: Response) -> Response {
     use axum::body::HttpBody;
     let small = response
         .body()
@@ -112,10 +119,15 @@ async fn give_status(response: Response) -> Response {
             HeaderValue::from_static("application/json"),
         );
         parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.extend(error_headers(&clear));
         let body = serde_json::to_string(&clear).unwrap_or_default();
         return Response::from_parts(parts, Body::from(body));
     }
-    parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if parts.status == StatusCode::INTERNAL_SERVER_ERROR {
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    parts.headers.extend(error_headers(&e));
     Response::from_parts(parts, Body::from(bytes))
 }
 

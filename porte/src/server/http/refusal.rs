@@ -3,7 +3,9 @@
 //! again (`x-porte-renewed`) when a use moved its idle expiry. Server functions and Axum
 //! handlers (the [`Session`](crate::Session) extractor) go through the same two paths.
 
-use crate::shared::wire::{ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER};
+use crate::shared::wire::{
+    encode_description, ERROR_DESCRIPTION_HEADER, ERROR_HEADER, PROVIDER_HEADER, RENEWED_HEADER,
+};
 use crate::{Error, ProviderId};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -32,17 +34,34 @@ impl From<crate::server::AuthError> for Refusal {
     }
 }
 
+/// `x-porte-error: <code>` and, when it has one, `x-porte-error-description`: the error as the
+/// browser reads it (the body says the same in JSON).
+pub(crate) fn error_headers(error: &Error) -> Vec<(header::HeaderName, HeaderValue)> {
+    let code = HeaderValue::from_str(error.error.as_str()).ok();
+    let description = error
+        .description
+        .as_deref()
+        .and_then(|d| HeaderValue::from_str(&encode_description(d)).ok());
+    [
+        (ERROR_HEADER, code),
+        (ERROR_DESCRIPTION_HEADER, description),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| Some((header::HeaderName::from_static(name), v?)))
+    .collect()
+}
+
 impl Refusal {
-    /// `x-porte-error: <code>` and, when known, `x-porte-provider: <id>`.
+    /// The error's headers and, when known, `x-porte-provider: <id>`.
     fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
-        let code = HeaderValue::from_str(self.error.error.as_str()).ok();
         let provider = self
             .provider
             .as_ref()
-            .and_then(|p| HeaderValue::from_str(p.as_str()).ok());
-        [(ERROR_HEADER, code), (PROVIDER_HEADER, provider)]
+            .and_then(|p| HeaderValue::from_str(p.as_str()).ok())
+            .map(|v| (header::HeaderName::from_static(PROVIDER_HEADER), v));
+        error_headers(&self.error)
             .into_iter()
-            .filter_map(|(name, v)| Some((header::HeaderName::from_static(name), v?)))
+            .chain(provider)
             .collect()
     }
 
@@ -70,17 +89,16 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// An error as an HTTP response: its status, the JSON body Porte's client reads, and the code
-/// in a header (`x-porte-error`) so a client can act on it without reading the body.
+/// An error as an HTTP response: its status, its JSON body, and the same in the headers
+/// `x-porte-error` and `x-porte-error-description` (percent-encoded), which Porte's client
+/// reads.
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        let code = HeaderValue::from_str(self.error.as_str()).ok();
+        let headers = error_headers(&self);
         let mut response = (status, axum::Json(&self)).into_response();
-        if let Some(code) = code {
-            response
-                .headers_mut()
-                .insert(header::HeaderName::from_static(ERROR_HEADER), code);
+        for (name, value) in headers {
+            response.headers_mut().insert(name, value);
         }
         response
     }

@@ -46,9 +46,17 @@ pub(crate) fn set_cookie(cookie: &cookie::Cookie<'_>) {
 
 /// The error the browser gets for `e`, with its HTTP status on the response.
 pub(crate) fn answer(e: AuthError) -> Error {
-    let error = Error::from(e);
+    respond(Error::from(e))
+}
+
+/// Gives the server function being run `error`'s status and headers (which the browser reads
+/// it from), and returns it for its body.
+fn respond(error: Error) -> Error {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST));
+        for (name, value) in crate::server::http::refusal::error_headers(&error) {
+            options.insert_header(name, value);
+        }
     }
     error
 }
@@ -68,13 +76,13 @@ pub(crate) fn providers_for_page(porte: &Porte) -> Providers {
 
 /// 500 naming the mistake: the app did not mount Porte (or asked outside a request).
 pub(crate) fn not_mounted(detail: &str) -> Error {
-    Error::new(
+    respond(Error::new(
         ErrorCode::ServerError,
         Some(format!(
             "Porte is not mounted ({detail}): add `.porte(&porte)` to the Axum router after \
              `leptos_routes`"
         )),
-    )
+    ))
 }
 
 /// The `Porte` that [`PorteRouter::porte`](crate::PorteRouter::porte) put into the request.

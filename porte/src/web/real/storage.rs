@@ -1,50 +1,18 @@
 //! What the browser keeps across reloads (`localStorage`, `sessionStorage`): the session tokens
 //! (local storage for "remember me", the tab's session storage otherwise, so a reload keeps the
-//! sign-in) and the receipts of logouts the server could not record yet. Both are JSON: an
-//! object of provider id → sealed token, and an array of receipts.
+//! sign-in) and the receipts of logouts the server could not record yet. Both are plain text,
+//! read without a JSON parser: the sessions as the `x-porte-session` header carries them
+//! (`github=p1…, local=p1…`), the receipts as a list (`p1…, p1…`). Sealed tokens are URL-safe
+//! base64 and dots, so neither `,` nor `=` occurs in them.
 
-use crate::shared::wire::parse_json;
+use crate::shared::wire;
 use crate::{ProviderId, SealedToken};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, Serializer};
 use web_sys::Storage;
 
 /// Storage key of the session tokens (provider id → sealed token).
 const STORE_KEY: &str = "porte.sessions";
 /// Local-storage key of the receipts of logouts the server could not record yet.
 const LOGOUTS_KEY: &str = "porte.logouts";
-
-/// Provider id → sealed token, in the order stored (a JSON object; a handful of entries, so a
-/// list instead of a map type: less wasm).
-#[derive(Default)]
-struct Stored(Vec<(String, String)>);
-
-impl<'de> Deserialize<'de> for Stored {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Stored;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of strings")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Stored, A::Error> {
-                let mut all = Vec::new();
-                while let Some(entry) = m.next_entry::<String, String>()? {
-                    all.retain(|(p, _): &(String, String)| *p != entry.0);
-                    all.push(entry);
-                }
-                Ok(Stored(all))
-            }
-        }
-        d.deserialize_map(Visit)
-    }
-}
-
-impl Serialize for Stored {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(p, t)| (p, t)))
-    }
-}
 
 fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -54,37 +22,50 @@ fn this_tab() -> Option<Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// The JSON value under `key` (nothing when absent or not that type).
-fn get<T: serde::de::DeserializeOwned + Default>(storage: &Option<Storage>, key: &str) -> T {
+/// The text under `key` (empty when absent).
+fn get(storage: &Option<Storage>, key: &str) -> String {
     storage
         .as_ref()
         .and_then(|s| s.get_item(key).ok().flatten())
-        .and_then(|text| parse_json(text.as_bytes()))
         .unwrap_or_default()
 }
 
-fn set(storage: &Option<Storage>, key: &str, value: &impl Serialize) {
-    if let (Some(s), Ok(text)) = (storage, serde_json::to_string(value)) {
-        let _ = s.set_item(key, &text);
+fn set(storage: &Option<Storage>, key: &str, text: &str) {
+    if let Some(s) = storage {
+        let _ = s.set_item(key, text);
     }
+}
+
+/// Provider id → sealed token, in the order stored; a later entry for a provider wins. Text
+/// that is not an entry (a value from an older Porte, which kept JSON here) is skipped.
+fn sessions_in(storage: &Option<Storage>) -> Vec<(ProviderId, SealedToken)> {
+    let mut all: Vec<(ProviderId, SealedToken)> = Vec::new();
+    for (id, token) in wire::parse(&get(storage, STORE_KEY)) {
+        all.retain(|(p, _)| *p != id);
+        all.push((id, token));
+    }
+    all
+}
+
+fn keep_sessions(storage: &Option<Storage>, all: &[(ProviderId, SealedToken)]) {
+    set(
+        storage,
+        STORE_KEY,
+        &wire::format(all.iter().map(|(p, t)| (p, t))),
+    );
 }
 
 /// The stored session tokens, and whether each is remembered (local storage) rather than kept
 /// for this tab only (session storage); a remembered one wins over this tab's.
 pub(crate) fn stored_sessions() -> Vec<(ProviderId, SealedToken, bool)> {
-    let Stored(remembered) = get(&local(), STORE_KEY);
-    let Stored(tab) = get(&this_tab(), STORE_KEY);
     let mut all: Vec<(ProviderId, SealedToken, bool)> = Vec::new();
-    for (id, token, remember) in tab
+    for (id, token, remember) in sessions_in(&this_tab())
         .into_iter()
         .map(|(p, t)| (p, t, false))
-        .chain(remembered.into_iter().map(|(p, t)| (p, t, true)))
+        .chain(sessions_in(&local()).into_iter().map(|(p, t)| (p, t, true)))
     {
-        let Ok(id) = ProviderId::parse(&id) else {
-            continue;
-        };
         all.retain(|(p, _, _)| *p != id);
-        all.push((id, SealedToken::new(token), remember));
+        all.push((id, token, remember));
     }
     all
 }
@@ -97,10 +78,10 @@ pub(crate) fn store_session(provider: &ProviderId, sealed: &SealedToken, remembe
     } else {
         (this_tab(), local())
     };
-    let Stored(mut all) = get(&keep, STORE_KEY);
-    all.retain(|(p, _)| p != provider.as_str());
-    all.push((provider.to_string(), sealed.as_str().to_owned()));
-    set(&keep, STORE_KEY, &Stored(all));
+    let mut all = sessions_in(&keep);
+    all.retain(|(p, _)| p != provider);
+    all.push((provider.clone(), sealed.clone()));
+    keep_sessions(&keep, &all);
     take(&drop, provider);
 }
 
@@ -111,28 +92,40 @@ pub(crate) fn forget_session(provider: &ProviderId) {
 }
 
 fn take(storage: &Option<Storage>, provider: &ProviderId) {
-    let Stored(mut all) = get(storage, STORE_KEY);
+    let mut all = sessions_in(storage);
     let before = all.len();
-    all.retain(|(p, _)| p != provider.as_str());
+    all.retain(|(p, _)| p != provider);
     if all.len() != before {
-        set(storage, STORE_KEY, &Stored(all));
+        keep_sessions(storage, &all);
     }
+}
+
+/// The receipts in local storage.
+fn receipts(storage: &Option<Storage>) -> Vec<String> {
+    get(storage, LOGOUTS_KEY)
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The receipts of logouts whose end the server could not record yet (kept across reloads, so
 /// the next visit tries again).
 pub(crate) fn pending_logouts() -> Vec<SealedToken> {
-    let all: Vec<String> = get(&local(), LOGOUTS_KEY);
-    all.into_iter().map(SealedToken::new).collect()
+    receipts(&local())
+        .into_iter()
+        .map(SealedToken::new)
+        .collect()
 }
 
 /// Keeps a receipt (`keep`) or drops it once the logout is recorded.
 pub(crate) fn note_logout(receipt: &SealedToken, keep: bool) {
     let storage = local();
-    let mut all: Vec<String> = get(&storage, LOGOUTS_KEY);
+    let mut all = receipts(&storage);
     all.retain(|r| r != receipt.as_str());
     if keep {
         all.push(receipt.as_str().to_owned());
     }
-    set(&storage, LOGOUTS_KEY, &all);
+    set(&storage, LOGOUTS_KEY, &all.join(", "));
 }
