@@ -58,11 +58,27 @@ pub(crate) fn parse(value: &str) -> Vec<(ProviderId, SealedToken)> {
 /// always encoded).
 const NOT_IN_HEADERS: &AsciiSet = &CONTROLS.add(b'%');
 
+/// The longest `x-porte-error-description` value: a balancer's buffer for a response's headers
+/// can be as small as 4 KB (nginx's `proxy_buffer_size`), and a provider's description could
+/// be longer. The JSON body keeps the whole text.
+const MAX_DESCRIPTION_VALUE: usize = 1024;
+
 /// An error's description as an `x-porte-error-description` value: printable ASCII stays
-/// legible, the rest is `%XX` (UTF-8).
+/// legible, the rest is `%XX` (UTF-8); a description too long for a header ends in `…`.
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 pub(crate) fn encode_description(text: &str) -> String {
-    utf8_percent_encode(text, NOT_IN_HEADERS).to_string()
+    const ELLIPSIS: &str = "%E2%80%A6";
+    let mut value = String::new();
+    for (at, c) in text.char_indices() {
+        let piece = utf8_percent_encode(&text[at..at + c.len_utf8()], NOT_IN_HEADERS);
+        let piece = piece.to_string();
+        if value.len() + piece.len() > MAX_DESCRIPTION_VALUE - ELLIPSIS.len() {
+            value.push_str(ELLIPSIS);
+            break;
+        }
+        value.push_str(&piece);
+    }
+    value
 }
 
 /// The description from an `x-porte-error-description` value.
@@ -111,6 +127,25 @@ mod tests {
             "Sign in first.",
             "legible"
         );
+    }
+
+    #[test]
+    fn a_description_too_long_for_a_header_is_cut_whole_characters_and_says_so() {
+        for long in ["x".repeat(5000), "é".repeat(5000), "日".repeat(5000)] {
+            let value = encode_description(&long);
+            assert!(value.len() <= MAX_DESCRIPTION_VALUE, "{}", value.len());
+            let read = decode_description(&value);
+            assert!(read.ends_with('…'), "says it was cut");
+            let kept = read.trim_end_matches('…');
+            assert!(long.starts_with(kept), "whole characters, no replacement");
+            assert!(
+                kept.chars().count() > 100,
+                "keeps what fits: {}",
+                kept.len()
+            );
+        }
+        let fits = "y".repeat(MAX_DESCRIPTION_VALUE - 20);
+        assert_eq!(decode_description(&encode_description(&fits)), fits);
     }
 
     #[test]
