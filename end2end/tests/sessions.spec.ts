@@ -192,13 +192,15 @@ test("5 tabs, 5-second access tokens, minutes on end: every refresh once, no log
     await pages[0].waitForTimeout(5_000);
   }
   const errors = log.filter((l) => / (warning|error) /.test(l) || l.includes("invalid_grant"));
-  const tokens = await Promise.all(pages.map((p) => card(p, "authgear").getAttribute("data-token")));
   console.log(`5 tabs, ${soakMs / 1000} s: ${refreshes()} refreshes, ${errors.length} errors, 0 logouts`);
   expect(errors).toEqual([]);
   // 5 s tokens refreshed 1.25 s ahead: one refresh per ≈ 3.75 s; at least two thirds of them.
   expect(refreshes()).toBeGreaterThanOrEqual(soakMs / 6_000);
-  // Every tab shows the same, newest session.
-  expect(new Set(tokens).size).toBe(1);
+  // Every tab shows the same, newest session. Read while the leader may be handing a refresh to
+  // the other tabs, the five can differ for a moment (one CI run caught it): they must agree
+  // within a second, well before the next refresh, and a tab left behind fails here.
+  const tokens = () => Promise.all(pages.map((p) => card(p, "authgear").getAttribute("data-token")));
+  await expect.poll(async () => new Set(await tokens()).size, { timeout: 1_000 }).toBe(1);
 });
 
 test("the token's expiry counts down and a refresh shows as a new issue time", async ({ page }) => {
