@@ -156,7 +156,9 @@ test("a session token copied into another, fresh browser is refused there", asyn
 
   // A second MiniBrowser: its own cookies (no binding cookie) and storage.
   const thief = await browsers.open();
-  await thief.get(`${appUrl}/`);
+  // Hydrated first: a page still starting up would find the token itself, refuse it on a page
+  // the next line replaces, and leave nothing for that page to report.
+  await openHome(thief);
   await rememberSessions(thief, stolen);
   await openHome(thief);
   await expect.poll(() => textOf(thief, alertCode)).toBe("invalid_session");
