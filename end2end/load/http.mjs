@@ -122,10 +122,14 @@ function parseJson(text, kind) {
   }
 }
 
-/** start_login's answer (Porte's compact wire). */
-function readStart(raw) {
+/** start_login's answer: Porte's compact wire, or JSON from a server older than it (so that
+ * `BENCH_BASE=<older revision> scripts/bench` still compares the two). */
+function readStart(res) {
+  if (String(res.headers['content-type']).startsWith('application/json')) {
+    return parseJson(res.body, 'start_login: bad body');
+  }
   try {
-    return readLoginStart(raw);
+    return readLoginStart(res.raw);
   } catch (e) {
     throw new LoginFailure('start_login: bad body', e.message);
   }
@@ -143,7 +147,7 @@ export async function appLogin(ctx) {
     body: JSON.stringify({ request: { provider: 'local', scope: [], fetch_user: true, fetch_groups: false, complete_page_html: null, return_to: null } }),
   });
   if (start.status !== 200) throw new LoginFailure(`start_login: HTTP ${start.status}`, start.body.slice(0, 120));
-  const { authorization_url: authUrl, state } = readStart(start.raw);
+  const { authorization_url: authUrl, state } = readStart(start);
   if (!authUrl || !state) throw new LoginFailure('start_login: no authorization_url/state');
   if (!jar.has(`porte_flow_${state}`)) throw new LoginFailure('start_login: no flow cookie');
 
