@@ -16,10 +16,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import {
-  appLogin, cpuTicks, loadavg, newAgent, percentile, providerLogin, restoreSession, rssKiB,
+  appLogin, cpuTicks, floorLogin, loadavg, newAgent, percentile, providerLogin, restoreSession, rssKiB,
 } from './http.mjs';
 import {
-  ensureFree, killChildren, logTail, ProcessError, startProvider, startServer, writeClients,
+  ensureFree, killChildren, logTail, ProcessError, startFloor, startProvider, startServer, writeClients,
 } from './processes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,15 +37,20 @@ const USAGE = `usage: scripts/load [--logins N] [--concurrency C] [--mode app|pr
   --app-port P         app server port on 127.0.0.1 (default 3100)
   --provider-port P    local provider port on 127.0.0.1 (default 4110)
   --json FILE          also write the figures as JSON (for scripts/bench)
-Needs the release server binary (PORTE_SERVER_BIN, set by scripts/load).`;
+  --floor              mode app: then the same logins through end2end/bench/floor-server, the
+                       least a server does for them on Porte's crates (the CPU floor)
+  --floor-port P       floor server port on 127.0.0.1 (default 3300)
+Needs the release server binary (PORTE_SERVER_BIN, set by scripts/load), and for --floor the
+floor server's (PORTE_FLOOR_BIN; cargo build --release -p floor-server).`;
 
 function parseArgs(argv) {
-  const opts = { logins: 10000, concurrency: 64, mode: 'both', providerLogins: null, appPort: 3100, providerPort: 4110 };
-  const ints = { '--logins': 'logins', '--concurrency': 'concurrency', '--provider-logins': 'providerLogins', '--app-port': 'appPort', '--provider-port': 'providerPort' };
+  const opts = { logins: 10000, concurrency: 64, mode: 'both', providerLogins: null, appPort: 3100, providerPort: 4110, floor: false, floorPort: 3300 };
+  const ints = { '--logins': 'logins', '--concurrency': 'concurrency', '--provider-logins': 'providerLogins', '--app-port': 'appPort', '--provider-port': 'providerPort', '--floor-port': 'floorPort' };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const [flag, inline] = arg.split(/=(.*)/s, 2);
     if (flag === '-h' || flag === '--help') { console.log(USAGE); process.exit(0); }
+    if (flag === '--floor' && inline === undefined) { opts.floor = true; continue; }
     const value = inline ?? argv[++i];
     if (ints[flag]) {
       const n = Number(value);
@@ -60,6 +65,7 @@ function parseArgs(argv) {
     } else usage(`unknown option ${arg}`);
   }
   opts.providerLogins ??= opts.logins;
+  if (opts.floor && opts.mode !== 'app') usage('--floor goes with --mode app');
   return opts;
 }
 
@@ -146,8 +152,13 @@ async function main() {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'porte-load-'));
   await ensureFree(opts.providerPort);
   if (withApp) await ensureFree(opts.appPort);
+  const floorUrl = `http://127.0.0.1:${opts.floorPort}`;
+  if (opts.floor) {
+    if (!process.env.PORTE_FLOOR_BIN) fail('--floor needs PORTE_FLOOR_BIN (run through scripts/load)');
+    await ensureFree(opts.floorPort);
+  }
 
-  const { file: clientsFile, client } = writeClients(tmp, [redirectUri, baselineRedirect]);
+  const { file: clientsFile, client } = writeClients(tmp, [redirectUri, baselineRedirect, `${floorUrl}/cb`]);
   const expectSub = JSON.parse(readFileSync(path.join(end2end, 'provider/users.json'), 'utf8'))[0].sub;
   const scopes = 'openid profile email groups';
   const loginsTotal = (withApp ? opts.logins : 0) + (withProvider ? opts.providerLogins : 0);
@@ -157,7 +168,8 @@ async function main() {
   const server = withApp
     ? await startServer({ dir: tmp, port: opts.appPort, issuer, client, scopes, secret: 'load-test-only-app-secret-0123456789abcdef' })
     : undefined;
-  const ctx = { app, redirectUri, expectSub, discovery, client, baselineRedirect, scopes };
+  const floor = opts.floor ? await startFloor({ dir: tmp, port: opts.floorPort, issuer, client, scopes }) : undefined;
+  const ctx = { app, redirectUri, expectSub, discovery, client, baselineRedirect, scopes, floor: floorUrl };
   console.log(`load: provider pid ${provider.pid} on ${issuer}${server ? `, server pid ${server.pid} on ${app} (${serverBin})` : ''}; logs in ${tmp} (kept on failure)`);
   console.log(`load: mode ${opts.mode}, ${opts.logins} logins at concurrency ${opts.concurrency}; load average before: ${loadavg()}`);
 
@@ -211,6 +223,20 @@ async function main() {
     console.log(`  server CPU per restore_session alone: ${restoreMs.toFixed(3)} ms (${restores.ok} calls) → start + callback + user fetch: ${loginWithoutRestoreMs.toFixed(3)} ms per login, ${((100 * loginWithoutRestoreMs) / providerMsPerLogin).toFixed(1)} % of the provider's`);
     if (restores.ok !== restores.total) failed = true;
     results.server = { cpuMsPerLogin: perLogin, restoreMs, loginWithoutRestoreMs, providerMsPerLogin, rssCheckpointKiB: rssCheckpoint, rssEndKiB: rssEnd, rssRatio: ratio, checkpoint };
+    if (floor) {
+      // The same logins through the floor server: what the exchanges cost on these crates
+      // without Porte, as a share of the provider's CPU in those logins.
+      const floorCpu0 = cpuTicks(floor.pid);
+      const floorProviderCpu0 = cpuTicks(provider.pid);
+      const f = await runPhase(opts.logins, opts.concurrency, floorLogin, ctx);
+      const floorMs = (1000 * (cpuTicks(floor.pid) - floorCpu0)) / ticksPerSecond / Math.max(1, f.ok);
+      const floorProviderMs = (1000 * (cpuTicks(provider.pid) - floorProviderCpu0)) / ticksPerSecond / Math.max(1, f.ok);
+      report('floor (end2end/bench/floor-server: start → provider → code exchange, ID token, userinfo)', f);
+      console.log(`  floor server CPU ${floorMs.toFixed(3)} ms per login, ${((100 * floorMs) / floorProviderMs).toFixed(1)} % of the provider's ${floorProviderMs.toFixed(3)} ms; Porte's start + callback + user fetch: ${(loginWithoutRestoreMs / floorMs).toFixed(2)} × the floor`);
+      results.server.floorMsPerLogin = floorMs;
+      results.server.floorProviderMsPerLogin = floorProviderMs;
+      if (f.ok !== f.total) failed = true;
+    }
     if (r.ok !== r.total) failed = true;
     console.log(`  load average after: ${loadavg()}`);
   }
@@ -248,6 +274,8 @@ async function main() {
   if (opts.mode === 'both' && opts.providerLogins !== opts.logins) reproduce.push('--provider-logins', opts.providerLogins);
   if (opts.appPort !== 3100) reproduce.push('--app-port', opts.appPort);
   if (opts.providerPort !== 4110) reproduce.push('--provider-port', opts.providerPort);
+  if (opts.floor) reproduce.push('--floor');
+  if (opts.floorPort !== 3300) reproduce.push('--floor-port', opts.floorPort);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`);
   console.log(`reproduce: ${reproduce.join(' ')}`);
   console.log(failed ? `load: FAILED (logs kept in ${tmp})` : 'load: passed');

@@ -181,6 +181,20 @@ export async function restoreSession(ctx, jar, sealed) {
   if (!restored.body.includes(expectSub)) throw new LoginFailure('restore_session: wrong user');
 }
 
+/** The same login through the floor server (end2end/bench/floor-server): POST /start (the
+ * authorization URL; its flow cookie) → the provider's authorization endpoint (auto-approve) →
+ * GET /cb, which exchanges the code, checks the ID token and fetches userinfo. */
+export async function floorLogin(ctx) {
+  const { agent, floor, expectSub } = ctx;
+  const jar = new CookieJar();
+  const start = await browse(agent, jar, 'POST', `${floor}/start`);
+  if (start.status !== 200) throw new LoginFailure(`floor start: HTTP ${start.status}`, start.body.slice(0, 120));
+  const back = await authorize(agent, jar, start.body, `${floor}/cb`);
+  const done = await browse(agent, jar, 'GET', back.href);
+  if (done.status !== 200) throw new LoginFailure(`floor callback: HTTP ${done.status}`, done.body.slice(0, 160));
+  if (done.body !== `signed in as ${expectSub}`) throw new LoginFailure('floor callback: wrong user');
+}
+
 const b64url = (buf) => buf.toString('base64url');
 
 /** The same auto-approve flow by a trivial client talking to the provider directly:

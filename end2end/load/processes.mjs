@@ -126,3 +126,18 @@ export async function startServer({ dir, port, issuer, client, scopes, secret, l
   await waitUntilUp(server, `${app}/`);
   return server;
 }
+
+/** The floor server (PORTE_FLOOR_BIN, end2end/bench/floor-server) on `port` for the local
+ *  provider; its redirect URI is `http://127.0.0.1:<port>/cb`. */
+export async function startFloor({ dir, port, issuer, client, scopes }) {
+  const floor = start('floor', process.env.PORTE_FLOOR_BIN, [], {
+    cwd: dir,
+    dir,
+    env: {
+      ...process.env, FLOOR_ADDR: `127.0.0.1:${port}`, FLOOR_ISSUER: issuer,
+      FLOOR_CLIENT_ID: client.client_id, FLOOR_CLIENT_SECRET: client.client_secret, FLOOR_SCOPES: scopes,
+    },
+  });
+  await waitUntilUp(floor, `http://127.0.0.1:${port}/`);
+  return floor;
+}
