@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 struct Floor {
     http: reqwest::Client,
-    authorization_endpoint: String,
+    authorization_endpoint: url::Url,
     token_endpoint: String,
     userinfo_endpoint: String,
     redirect_uri: String,
@@ -55,7 +55,7 @@ fn refuse(why: impl std::fmt::Display) -> Response {
 async fn start(State(floor): State<Arc<Floor>>) -> Response {
     let (state, nonce, verifier) = (random(), random(), random());
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let mut url = url::Url::parse(&floor.authorization_endpoint).expect("checked at start-up");
+    let mut url = floor.authorization_endpoint.clone();
     url.query_pairs_mut()
         .append_pair("response_type", "code")
         .append_pair("client_id", &floor.client_id)
@@ -109,7 +109,13 @@ async fn callback(
             Ok(t) => t,
             Err(e) => return refuse(e),
         },
-        Ok(r) => return refuse(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
+        Ok(r) => {
+            return refuse(format!(
+                "{} {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            ))
+        }
         Err(e) => return refuse(e),
     };
     let text = |k: &str| tokens.get(k).and_then(Value::as_str).unwrap_or_default();
@@ -119,7 +125,11 @@ async fn callback(
     let Some((_, key)) = floor.keys.iter().find(|(kid, _)| *kid == header.kid) else {
         return refuse("unknown key");
     };
-    let claims = match jsonwebtoken::decode::<Map<String, Value>>(text("id_token"), key, &floor.validation) {
+    let claims = match jsonwebtoken::decode::<Map<String, Value>>(
+        text("id_token"),
+        key,
+        &floor.validation,
+    ) {
         Ok(data) => data.claims,
         Err(e) => return refuse(e),
     };
@@ -144,7 +154,10 @@ async fn callback(
     if user.get("sub") != claims.get("sub") {
         return refuse("userinfo sub");
     }
-    let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+    let sub = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     format!("signed in as {sub}").into_response()
 }
 
@@ -181,7 +194,8 @@ async fn main() {
     validation.set_issuer(&[&issuer]);
     validation.set_audience(&[&client_id]);
     let floor = Floor {
-        authorization_endpoint: endpoint("authorization_endpoint"),
+        authorization_endpoint: url::Url::parse(&endpoint("authorization_endpoint"))
+            .expect("authorization endpoint URL"),
         token_endpoint: endpoint("token_endpoint"),
         userinfo_endpoint: endpoint("userinfo_endpoint"),
         redirect_uri: format!("http://{addr}/cb"),
