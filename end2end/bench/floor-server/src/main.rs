@@ -52,6 +52,21 @@ fn refuse(why: impl std::fmt::Display) -> Response {
     (StatusCode::BAD_REQUEST, format!("refused: {why}")).into_response()
 }
 
+/// A provider's JSON object answer, or the refusal that says what went wrong.
+async fn json_object(
+    answer: reqwest::Result<reqwest::Response>,
+) -> Result<Map<String, Value>, Response> {
+    match answer {
+        Ok(r) if r.status().is_success() => r.json().await.map_err(refuse),
+        Ok(r) => Err(refuse(format!(
+            "{} {}",
+            r.status(),
+            r.text().await.unwrap_or_default()
+        ))),
+        Err(e) => Err(refuse(e)),
+    }
+}
+
 async fn start(State(floor): State<Arc<Floor>>) -> Response {
     let (state, nonce, verifier) = (random(), random(), random());
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
@@ -104,19 +119,9 @@ async fn callback(
         .form(&form)
         .send()
         .await;
-    let tokens: Map<String, Value> = match token {
-        Ok(r) if r.status().is_success() => match r.json().await {
-            Ok(t) => t,
-            Err(e) => return refuse(e),
-        },
-        Ok(r) => {
-            return refuse(format!(
-                "{} {}",
-                r.status(),
-                r.text().await.unwrap_or_default()
-            ))
-        }
-        Err(e) => return refuse(e),
+    let tokens = match json_object(token).await {
+        Ok(t) => t,
+        Err(refused) => return refused,
     };
     let text = |k: &str| tokens.get(k).and_then(Value::as_str).unwrap_or_default();
     let Ok(header) = jsonwebtoken::decode_header(text("id_token")) else {
@@ -143,13 +148,9 @@ async fn callback(
         .header(header::ACCEPT, "application/json")
         .send()
         .await;
-    let user: Map<String, Value> = match info {
-        Ok(r) if r.status().is_success() => match r.json().await {
-            Ok(u) => u,
-            Err(e) => return refuse(e),
-        },
-        Ok(r) => return refuse(r.status()),
-        Err(e) => return refuse(e),
+    let user = match json_object(info).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
     };
     if user.get("sub") != claims.get("sub") {
         return refuse("userinfo sub");
