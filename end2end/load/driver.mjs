@@ -148,6 +148,8 @@ async function main() {
   const serverBin = process.env.PORTE_SERVER_BIN;
   if (withApp && !serverBin) fail('PORTE_SERVER_BIN is not set (run through scripts/load)');
   const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  /** Milliseconds of CPU per call: `ticks` of process CPU time spread over `n` calls. */
+  const msEach = (ticks, n) => (1000 * ticks) / ticksPerSecond / Math.max(1, n);
 
   tmp = mkdtempSync(path.join(os.tmpdir(), 'porte-load-'));
   await ensureFree(opts.providerPort);
@@ -202,7 +204,7 @@ async function main() {
     const rssEnd = rssKiB(server.pid);
     results.app = r;
     report('app flow (start_login → provider → callback → restore_session)', r);
-    console.log(`  server CPU: ${(cpu / ticksPerSecond).toFixed(2)} s = ${((1000 * cpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login (utime+stime, CLK_TCK ${ticksPerSecond}); provider CPU ${((1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login`);
+    console.log(`  server CPU: ${(cpu / ticksPerSecond).toFixed(2)} s = ${msEach(cpu, r.ok).toFixed(3)} ms per login (utime+stime, CLK_TCK ${ticksPerSecond}); provider CPU ${msEach(providerCpu, r.ok).toFixed(3)} ms per login`);
     const ratio = rssEnd / rssCheckpoint;
     const afterCheckpoint = samples.filter((_, i) => (i + 1) * every >= checkpoint);
     console.log(`  server RSS: at start ${mib(rss0)}, after ${checkpoint} logins ${mib(rssCheckpoint)}, at end ${mib(rssEnd)}: end/after-${checkpoint} = ${(100 * ratio).toFixed(1)} % (limit ${(100 * RSS_LIMIT).toFixed(0)} %); min/max from then on ${mib(Math.min(...afterCheckpoint))}/${mib(Math.max(...afterCheckpoint))}`);
@@ -214,12 +216,12 @@ async function main() {
     const session = await appLogin({ ...ctx, agent: newAgent() });
     const restoreCpu0 = cpuTicks(server.pid);
     const restores = await runPhase(Math.min(opts.logins, 5000), opts.concurrency, (c) => restoreSession(c, session.jar, session.sealed), ctx);
-    const restoreMs = (1000 * (cpuTicks(server.pid) - restoreCpu0)) / ticksPerSecond / Math.max(1, restores.ok);
-    const perLogin = (1000 * cpu) / ticksPerSecond / Math.max(1, r.ok);
+    const restoreMs = msEach(cpuTicks(server.pid) - restoreCpu0, restores.ok);
+    const perLogin = msEach(cpu, r.ok);
     const loginWithoutRestoreMs = perLogin - restoreMs;
     // The provider's own CPU in the same logins: the CPU budget is a share of it, which holds
     // from one machine (or one day of a shared machine) to another where milliseconds do not.
-    const providerMsPerLogin = (1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok);
+    const providerMsPerLogin = msEach(providerCpu, r.ok);
     console.log(`  server CPU per restore_session alone: ${restoreMs.toFixed(3)} ms (${restores.ok} calls) → start + callback + user fetch: ${loginWithoutRestoreMs.toFixed(3)} ms per login, ${((100 * loginWithoutRestoreMs) / providerMsPerLogin).toFixed(1)} % of the provider's`);
     if (restores.ok !== restores.total) failed = true;
     results.server = { cpuMsPerLogin: perLogin, restoreMs, loginWithoutRestoreMs, providerMsPerLogin, rssCheckpointKiB: rssCheckpoint, rssEndKiB: rssEnd, rssRatio: ratio, checkpoint };
@@ -229,8 +231,8 @@ async function main() {
       const floorCpu0 = cpuTicks(floor.pid);
       const floorProviderCpu0 = cpuTicks(provider.pid);
       const f = await runPhase(opts.logins, opts.concurrency, floorLogin, ctx);
-      const floorMs = (1000 * (cpuTicks(floor.pid) - floorCpu0)) / ticksPerSecond / Math.max(1, f.ok);
-      const floorProviderMs = (1000 * (cpuTicks(provider.pid) - floorProviderCpu0)) / ticksPerSecond / Math.max(1, f.ok);
+      const floorMs = msEach(cpuTicks(floor.pid) - floorCpu0, f.ok);
+      const floorProviderMs = msEach(cpuTicks(provider.pid) - floorProviderCpu0, f.ok);
       report('floor (end2end/bench/floor-server: start → provider → code exchange, ID token, userinfo)', f);
       console.log(`  floor server CPU ${floorMs.toFixed(3)} ms per login, ${((100 * floorMs) / floorProviderMs).toFixed(1)} % of the provider's ${floorProviderMs.toFixed(3)} ms; Porte's start + callback + user fetch: ${(loginWithoutRestoreMs / floorMs).toFixed(2)} × the floor`);
       results.server.floorMsPerLogin = floorMs;
@@ -246,7 +248,7 @@ async function main() {
     const providerCpu = cpuTicks(provider.pid) - providerCpu0;
     results.provider = r;
     report('provider alone (authorize → own redirect_uri → token → userinfo)', r);
-    console.log(`  provider CPU ${((1000 * providerCpu) / ticksPerSecond / Math.max(1, r.ok)).toFixed(3)} ms per login; load average after: ${loadavg()}`);
+    console.log(`  provider CPU ${msEach(providerCpu, r.ok).toFixed(3)} ms per login; load average after: ${loadavg()}`);
     if (r.ok !== r.total) failed = true;
   }
   if (mixed) {
@@ -260,7 +262,7 @@ async function main() {
     results.provider = { ...r, ok: providerL.length, total: Math.floor(r.total / 2), latencies: providerL };
     report('mixed: app flow', results.app);
     report('mixed: provider alone', results.provider);
-    results.server = { cpuMsPerLogin: (1000 * cpu) / ticksPerSecond / Math.max(1, appL.length) };
+    results.server = { cpuMsPerLogin: msEach(cpu, appL.length) };
     console.log(`  server CPU ${results.server.cpuMsPerLogin.toFixed(3)} ms per app login; load average after: ${loadavg()}`);
     if (r.ok !== r.total) failed = true;
   }
