@@ -41,6 +41,10 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
 }
 
+fn form(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 fn random() -> String {
     // 32 bytes: 43 characters, the least RFC 7636 allows for a PKCE verifier.
     let mut bytes = [0u8; 32];
@@ -200,9 +204,14 @@ async fn main() {
         token_endpoint: endpoint("token_endpoint"),
         userinfo_endpoint: endpoint("userinfo_endpoint"),
         redirect_uri: format!("http://{addr}/cb"),
+        // RFC 6749 §2.3.1: both are form-encoded before they are joined.
         basic: format!(
             "Basic {}",
-            STANDARD.encode(format!("{client_id}:{}", env("FLOOR_CLIENT_SECRET")))
+            STANDARD.encode(format!(
+                "{}:{}",
+                form(&client_id),
+                form(&env("FLOOR_CLIENT_SECRET"))
+            ))
         ),
         client_id,
         scopes: env("FLOOR_SCOPES"),
