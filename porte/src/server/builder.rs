@@ -366,7 +366,7 @@ impl PorteBuilder {
         providers::check_unique(&specs)?;
         providers::check_public_clients(&specs)?;
         Ok(Config {
-            origin,
+            origin: origin.origin().ascii_serialization(),
             production,
             secret,
             previous_secrets,

@@ -15,7 +15,6 @@ use crate::server::session::seal::Sealer;
 use crate::{ProviderId, ProviderInfo};
 use std::sync::Arc;
 use std::time::Duration;
-use url::Url;
 
 /// Porte on the server: the providers, the keys, and the HTTP client that talks to providers.
 /// Build it once at start-up ([`Porte::from_env`] or [`Porte::builder`]) and mount it on your
@@ -152,7 +151,7 @@ impl Porte {
 
     /// The app's public origin, `scheme://host[:port]`.
     pub fn origin(&self) -> String {
-        self.0.config.origin_text()
+        self.0.config.origin_text().to_owned()
     }
 
     /// The redirect URI every provider must have registered: `<origin><base>/redirect`.
@@ -230,8 +229,9 @@ pub(crate) const NO_PROVIDER: &str = "No sign-in provider is configured, so ther
 /// A checked configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
-    /// The app's public origin, e.g. `http://127.0.0.1:3000`.
-    pub origin: Url,
+    /// The app's public origin, serialized once (`http://127.0.0.1:3000`): every state-changing
+    /// request compares its `Origin` header with it.
+    pub origin: String,
     /// A production run (`PORTE_ENV`): a secret key is required, and pages give no setup hints.
     pub production: bool,
     /// Seals new session tokens and cookies (none: a random key for this process).
@@ -289,12 +289,12 @@ impl Config {
     }
 
     /// `scheme://host[:port]`.
-    pub fn origin_text(&self) -> String {
-        self.origin.origin().ascii_serialization()
+    pub fn origin_text(&self) -> &str {
+        &self.origin
     }
 
     /// Whether cookies must be `Secure` (the app is served over https).
     pub fn is_https(&self) -> bool {
-        self.origin.scheme() == "https"
+        self.origin.starts_with("https://")
     }
 }

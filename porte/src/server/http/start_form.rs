@@ -34,7 +34,7 @@ pub(crate) async fn start_in_this_tab(
     let home = auth.config().home_path.clone();
     let origin = auth.config().origin_text();
     let return_to = referer
-        .and_then(|r| r.strip_prefix(&origin))
+        .and_then(|r| r.strip_prefix(origin))
         .filter(|path| path.starts_with('/'))
         .map_or_else(|| home.clone(), str::to_owned);
     let started = match ProviderId::parse(&form.provider) {
