@@ -6,10 +6,11 @@ use crate::server::error::AuthError;
 use crate::server::login::flow_cookie::PendingLogin;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::login::scopes;
+use crate::server::oauth::client_cache::{CachedClient, ClientCache};
 use crate::server::oauth::discovery::{check_response_issuer, Discovered, DiscoveryCache};
 use crate::server::oauth::id_token::{self, IdTokenError};
 use crate::server::oauth::profile::{fetch_groups, fetch_user};
-use crate::server::oauth::token::{self, OAuthClient};
+use crate::server::oauth::token;
 use crate::server::providers::{Endpoints, Groups, IssuerRule, ProviderSpec, Revocation};
 use crate::server::secret::Secret;
 use crate::server::session::lifetime::Lifetime;
@@ -38,6 +39,7 @@ pub struct Provider {
     /// What the provider is.
     pub spec: ProviderSpec,
     discovery: Option<DiscoveryCache>,
+    clients: ClientCache,
 }
 
 impl Provider {
@@ -54,7 +56,11 @@ impl Provider {
             )),
             Endpoints::Explicit { .. } => None,
         };
-        Self { spec, discovery }
+        Self {
+            spec,
+            discovery,
+            clients: ClientCache::default(),
+        }
     }
 
     /// The provider as the sign-in buttons show it.
@@ -114,7 +120,7 @@ impl Provider {
         let scopes = self.scopes_for(request)?;
         let resolved = self.resolve(http).await?;
         let client = self.client(&resolved, redirect_uri)?;
-        let mut auth = client.authorize_url(CsrfToken::new_random);
+        let mut auth = client.client.authorize_url(CsrfToken::new_random);
         for scope in &scopes {
             auth = auth.add_scope(Scope::new(scope.clone()));
         }
@@ -169,7 +175,8 @@ impl Provider {
         }
         let code = query.code.as_deref().ok_or(AuthError::MissingCode)?;
         let client = self.client(&resolved, redirect_uri)?;
-        let tokens = token::exchange_code(http, &client, code, flow.pkce_verifier.as_ref()).await?;
+        let tokens =
+            token::exchange_code(http, &client.client, code, flow.pkce_verifier.as_ref()).await?;
         let claims = match (&resolved.discovered, &tokens.id_token) {
             (Some(d), Some(raw)) => Some(
                 self.verify_id_token(
@@ -309,7 +316,7 @@ impl Provider {
             .ok_or(AuthError::NoRefreshToken)?;
         let resolved = self.resolve(http).await?;
         let client = self.client(&resolved, redirect_uri)?;
-        let mut token = token::refresh(http, &client, refresh_token).await?;
+        let mut token = token::refresh(http, &client.client, refresh_token).await?;
         let claims = match (&resolved.discovered, &token.id_token) {
             (Some(d), Some(raw)) if Some(raw) != data.token.id_token.as_ref() => Some(
                 self.verify_id_token(http, d, raw.expose(), None)
@@ -352,7 +359,14 @@ impl Provider {
                 let client = self
                     .client(&resolved, redirect_uri)
                     .map_err(|e| e.to_string())?;
-                token::revoke(http, client, self.spec.sent_secret(), url, &data.token).await
+                token::revoke(
+                    http,
+                    client.client.clone(),
+                    self.spec.sent_secret(),
+                    url,
+                    &data.token,
+                )
+                .await
             }
             Revocation::GitHubApplicationToken { url } => {
                 let response = http
@@ -403,14 +417,25 @@ impl Provider {
         scopes::for_login(&self.spec, user, &request.scope)
     }
 
-    fn client(&self, resolved: &Resolved, redirect_uri: &str) -> Result<OAuthClient, AuthError> {
-        token::client(
-            &self.spec.client_id,
-            self.spec.sent_secret(),
-            self.spec.client_auth,
+    fn client(
+        &self,
+        resolved: &Resolved,
+        redirect_uri: &str,
+    ) -> Result<Arc<CachedClient>, AuthError> {
+        self.clients.get(
             &resolved.authorization,
             &resolved.token,
             redirect_uri,
+            || {
+                token::client(
+                    &self.spec.client_id,
+                    self.spec.sent_secret(),
+                    self.spec.client_auth,
+                    &resolved.authorization,
+                    &resolved.token,
+                    redirect_uri,
+                )
+            },
         )
     }
 }
