@@ -44,7 +44,11 @@ const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The value as compact bytes, percent-encoded: text safe in HTML and in string-only storage.
 pub(crate) fn to_text<T: Serialize>(value: &T) -> String {
-    percent_encode(&to_bytes(value), ESCAPED).to_string()
+    let bytes = to_bytes(value);
+    // Collected chunk by chunk: `to_string()` would go through the formatter for every one.
+    let mut text = String::with_capacity(bytes.len() * 2);
+    text.extend(percent_encode(&bytes, ESCAPED));
+    text
 }
 
 /// A value from its text form ([`to_text`]).
