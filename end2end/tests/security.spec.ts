@@ -26,6 +26,14 @@ test("pages carry a nonce-based CSP that still lets the wasm hydrate, and the ot
   expect(violations).toEqual([]);
 });
 
+test("a server function's answer gets no nonce: its policy lets no script run", async ({ page }) => {
+  const answer = await page.request.post("/api/whoami");
+  const csp = answer.headers()["content-security-policy"];
+  const scripts = csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
+  expect(scripts.trim()).toBe("script-src 'none'");
+  expect(answer.headers()["x-content-type-options"]).toBe("nosniff");
+});
+
 test("the OAuth redirect page keeps its own stricter CSP and sends no Referer", async ({ page }) => {
   const response = (await page.goto("/api/oauth/redirect"))!;
   const h = response.headers();

@@ -3,13 +3,14 @@
 //! - a Content-Security-Policy with a per-request nonce for the hydration script (no inline
 //!   script runs without it), `'wasm-unsafe-eval'` for the wasm, `frame-ancestors 'none'`,
 //!   `connect-src 'self'` (Porte's server functions), `form-action 'self'` (the no-JS sign-in
-//!   form; Porte's completion page brings its own stricter policy);
+//!   form; Porte's completion page brings its own stricter policy). Only requests that may
+//!   render a page draw a nonce; server-function answers get `script-src 'none'`;
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy`, HSTS when the app is on https.
 //!
 //! Cross-site requests to server functions are refused by Porte's own middleware.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
@@ -33,10 +34,26 @@ impl Security {
 #[derive(Clone)]
 pub struct CspNonce(pub Nonce);
 
-/// The middleware: a nonce for the page, then the headers.
+/// The policy with `$scripts` as its `script-src`, as a literal (for `format!` and
+/// `from_static`).
+macro_rules! page_policy {
+    ($scripts:literal) => {
+        concat!(
+            "default-src 'self'; script-src ",
+            $scripts,
+            "; style-src 'self'; img-src 'self' data: https: http://127.0.0.1:* http://localhost:*; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-ancestors 'none'"
+        )
+    };
+}
+
+/// The middleware: a nonce for a request that may render a page, then the headers.
 pub async fn protect(State(sec): State<Security>, mut request: Request, next: Next) -> Response {
-    let nonce = Nonce::new();
-    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let nonce = may_render_page(&request).then(Nonce::new);
+    if let Some(nonce) = &nonce {
+        request.extensions_mut().insert(CspNonce(nonce.clone()));
+    }
     let mut response = next.run(request).await;
     let subresource = is_subresource(&response);
     let headers = response.headers_mut();
@@ -48,14 +65,15 @@ pub async fn protect(State(sec): State<Security>, mut request: Request, next: Ne
     // some 600 bytes of headers to each of them.
     if !subresource {
         if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            let csp = format!(
-                "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; \
-                 style-src 'self'; img-src 'self' data: https: http://127.0.0.1:* http://localhost:*; \
-                 connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-                 frame-ancestors 'none'",
-                &*nonce
-            );
-            if let Ok(v) = HeaderValue::from_str(&csp) {
+            let csp = match &nonce {
+                Some(nonce) => HeaderValue::from_str(&format!(
+                    page_policy!("'self' 'nonce-{}' 'wasm-unsafe-eval'"),
+                    &**nonce
+                )),
+                // Not a page: nothing may run.
+                None => Ok(HeaderValue::from_static(page_policy!("'none'"))),
+            };
+            if let Ok(v) = csp {
                 headers.insert(header::CONTENT_SECURITY_POLICY, v);
             }
         }
@@ -74,6 +92,17 @@ pub async fn protect(State(sec): State<Security>, mut request: Request, next: Ne
         );
     }
     response
+}
+
+/// Whether answering `request` may render a page, which needs a nonce for its hydration
+/// script: a GET or HEAD outside the server functions (`/api/`, Porte's endpoints included,
+/// whose completion page brings its own policy) and the build's files (`/pkg/`). Drawing a
+/// nonce for the rest (two of the three requests of a login) was CPU for nothing.
+fn may_render_page(request: &Request) -> bool {
+    let path = request.uri().path();
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
 }
 
 /// Whether the response is a static script, stylesheet, wasm module or raster icon, which a
@@ -96,4 +125,37 @@ fn is_subresource(response: &Response) -> bool {
             | "image/vnd.microsoft.icon"
             | "image/png"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn request(method: Method, path: &str) -> Request {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    #[test]
+    fn only_requests_that_may_render_a_page_get_a_nonce() {
+        for page in ["/", "/welcome", "/admin", "/no-such-page"] {
+            assert!(may_render_page(&request(Method::GET, page)), "{page}");
+        }
+        assert!(may_render_page(&request(Method::HEAD, "/")));
+        for other in [
+            (Method::POST, "/api/porte/start_login"),
+            (Method::GET, "/api/oauth/redirect"),
+            (Method::GET, "/pkg/porte.abc.wasm"),
+            (Method::POST, "/"),
+        ] {
+            assert!(
+                !may_render_page(&request(other.0.clone(), other.1)),
+                "{other:?}"
+            );
+        }
+    }
 }
