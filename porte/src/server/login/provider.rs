@@ -10,7 +10,8 @@ use crate::server::oauth::client_cache::{CachedClient, ClientCache};
 use crate::server::oauth::discovery::{check_response_issuer, Discovered, DiscoveryCache};
 use crate::server::oauth::id_token::{self, IdTokenError};
 use crate::server::oauth::profile::{fetch_groups, fetch_user};
-use crate::server::oauth::token;
+// `{self}`: a bare `token` here would read, to rs-circles.py, as http/session's `fn token`.
+use crate::server::oauth::token::{self};
 use crate::server::providers::{Endpoints, Groups, IssuerRule, ProviderSpec, Revocation};
 use crate::server::secret::Secret;
 use crate::server::session::lifetime::Lifetime;
