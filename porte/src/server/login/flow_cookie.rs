@@ -118,7 +118,7 @@ impl FlowCookies {
         }
         let name = self.name(state);
         let mut jar = CookieJar::new();
-        for cookie in Cookie::split_parse_encoded(cookie_header?.to_owned()).flatten() {
+        for cookie in Cookie::split_parse_encoded(cookie_header?).flatten() {
             if cookie.name() == name {
                 jar.add_original(cookie.into_owned());
             }

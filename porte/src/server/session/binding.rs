@@ -34,7 +34,7 @@ impl BrowserBinding {
     /// The binding in a `Cookie` request header, if it is well formed.
     pub fn from_cookie_header(header: Option<&str>, secure: bool) -> Option<Self> {
         let name = name(secure);
-        Cookie::split_parse_encoded(header?.to_owned())
+        Cookie::split_parse_encoded(header?)
             .flatten()
             .find(|c| c.name() == name)
             .map(|c| c.value().to_owned())

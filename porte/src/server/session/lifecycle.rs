@@ -205,7 +205,7 @@ async fn end_at_provider(
 /// cookie says none was sent.
 pub(crate) fn logout_state_matches(cookie_header: Option<&str>, state: Option<&str>) -> bool {
     let Some(cookie) = cookie_header.and_then(|h| {
-        Cookie::split_parse_encoded(h.to_owned())
+        Cookie::split_parse_encoded(h)
             .flatten()
             .find(|c| c.name() == LOGOUT_STATE_COOKIE)
     }) else {
