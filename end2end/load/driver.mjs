@@ -40,12 +40,15 @@ const USAGE = `usage: scripts/load [--logins N] [--concurrency C] [--mode app|pr
   --floor              mode app: then the same logins through end2end/bench/floor-server, the
                        least a server does for them on Porte's crates (the CPU floor)
   --floor-port P       floor server port on 127.0.0.1 (default 3300)
+  --restores N         mode app: restore_session calls measured on their own, to take the
+                       driver's proof call out of the CPU per login (default: --logins, at most
+                       5000)
 Needs the release server binary (PORTE_SERVER_BIN, set by scripts/load), and for --floor the
 floor server's (PORTE_FLOOR_BIN; cargo build --release -p floor-server).`;
 
 function parseArgs(argv) {
-  const opts = { logins: 10000, concurrency: 64, mode: 'both', providerLogins: null, appPort: 3100, providerPort: 4110, floor: false, floorPort: 3300 };
-  const ints = { '--logins': 'logins', '--concurrency': 'concurrency', '--provider-logins': 'providerLogins', '--app-port': 'appPort', '--provider-port': 'providerPort', '--floor-port': 'floorPort' };
+  const opts = { logins: 10000, concurrency: 64, mode: 'both', providerLogins: null, appPort: 3100, providerPort: 4110, floor: false, floorPort: 3300, restores: null };
+  const ints = { '--logins': 'logins', '--concurrency': 'concurrency', '--provider-logins': 'providerLogins', '--app-port': 'appPort', '--provider-port': 'providerPort', '--floor-port': 'floorPort', '--restores': 'restores' };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const [flag, inline] = arg.split(/=(.*)/s, 2);
@@ -65,6 +68,7 @@ function parseArgs(argv) {
     } else usage(`unknown option ${arg}`);
   }
   opts.providerLogins ??= opts.logins;
+  opts.restores ??= Math.min(opts.logins, 5000);
   if (opts.floor && opts.mode !== 'app') usage('--floor goes with --mode app');
   return opts;
 }
@@ -215,7 +219,7 @@ async function main() {
     // on its own (restore_session again and again with one session) and taken out.
     const session = await appLogin({ ...ctx, agent: newAgent() });
     const restoreCpu0 = cpuTicks(server.pid);
-    const restores = await runPhase(Math.min(opts.logins, 5000), opts.concurrency, (c) => restoreSession(c, session.jar, session.sealed), ctx);
+    const restores = await runPhase(opts.restores, opts.concurrency, (c) => restoreSession(c, session.jar, session.sealed), ctx);
     const restoreMs = msEach(cpuTicks(server.pid) - restoreCpu0, restores.ok);
     const perLogin = msEach(cpu, r.ok);
     const loginWithoutRestoreMs = perLogin - restoreMs;
