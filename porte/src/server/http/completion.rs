@@ -134,7 +134,7 @@ impl Asset {
         self.name
             .get_or_init(|| {
                 let digest = Sha256::digest(self.body.as_bytes());
-                let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+                let hash = hex::encode(&digest[..4]);
                 format!("{}.{hash}.{}", self.stem, self.extension)
             })
             .clone()

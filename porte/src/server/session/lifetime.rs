@@ -72,7 +72,7 @@ impl Lifetime {
         rand::rngs::OsRng.fill_bytes(&mut id);
         let expires_at = now.saturating_add(policy.max_age);
         Self {
-            session_id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            session_id: hex::encode(id),
             signed_in_at: now,
             expires_at,
             idle_until: now.saturating_add(policy.idle).min(expires_at),

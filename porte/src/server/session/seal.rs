@@ -100,10 +100,7 @@ impl Sealer {
             .into_iter()
             .chain(derived)
             .map(|key| {
-                let kid = Sha256::digest(key)[..4]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let kid = hex::encode(&Sha256::digest(key)[..4]);
                 (kid, Aes256Gcm::new(&key.into()))
             })
             .collect();
