@@ -4,6 +4,7 @@
 mod builder;
 mod clock;
 mod config;
+mod cookie_header;
 mod error;
 mod http;
 mod key_file;

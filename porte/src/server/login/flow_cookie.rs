@@ -118,10 +118,8 @@ impl FlowCookies {
         }
         let name = self.name(state);
         let mut jar = CookieJar::new();
-        for cookie in Cookie::split_parse_encoded(cookie_header?).flatten() {
-            if cookie.name() == name {
-                jar.add_original(cookie.into_owned());
-            }
+        for cookie in crate::server::cookie_header::named(cookie_header?, &name) {
+            jar.add_original(cookie.into_owned());
         }
         let plain = self
             .keys

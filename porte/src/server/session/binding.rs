@@ -34,12 +34,12 @@ impl BrowserBinding {
     /// The binding in a `Cookie` request header, if it is well formed.
     pub fn from_cookie_header(header: Option<&str>, secure: bool) -> Option<Self> {
         let name = name(secure);
-        Cookie::split_parse_encoded(header?)
-            .flatten()
-            .find(|c| c.name() == name)
-            .map(|c| c.value().to_owned())
-            .filter(|v| URL_SAFE_NO_PAD.decode(v).is_ok_and(|b| b.len() == 32))
-            .map(Self)
+        let value = crate::server::cookie_header::named(header?, &name)
+            .next()?
+            .value()
+            .to_owned();
+        let well_formed = URL_SAFE_NO_PAD.decode(&value).is_ok_and(|b| b.len() == 32);
+        well_formed.then_some(Self(value))
     }
 
     /// The `Set-Cookie` that stores it.

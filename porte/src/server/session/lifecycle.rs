@@ -204,11 +204,9 @@ async fn end_at_provider(
 /// its `state` matches the cookie, or (providers that send none back) it has none and the
 /// cookie says none was sent.
 pub(crate) fn logout_state_matches(cookie_header: Option<&str>, state: Option<&str>) -> bool {
-    let Some(cookie) = cookie_header.and_then(|h| {
-        Cookie::split_parse_encoded(h)
-            .flatten()
-            .find(|c| c.name() == LOGOUT_STATE_COOKIE)
-    }) else {
+    let Some(cookie) = cookie_header
+        .and_then(|h| crate::server::cookie_header::named(h, LOGOUT_STATE_COOKIE).next())
+    else {
         return false;
     };
     match state {
