@@ -1,7 +1,8 @@
 // Prints scripts/bench's table: every budget beside the figure measured in this run, and beside
 // the same figure for a base revision when scripts/bench measured one too (BENCH_BASE).
 //   node bench/table.mjs <dir> [<base dir> <base revision>]
-// Each dir holds page.json, c32.json, c1.json, rss.json, weight.json, session.json.
+// Each dir holds page.json, c32.json, c1.json, rss.json, weight.json, session.json and, when
+// valgrind was there, instructions.json.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import path from 'node:path';
 const [dir, baseDir, baseRev] = process.argv.slice(2);
 const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const mi = (n) => `${(n / 1e6).toFixed(3)} M`;
 const us = (x) => `${x.toFixed(x < 10 ? 2 : 1)} µs`;
 const span = (r, f) => `${f(r.median)} (${f(r.range[0])}–${f(r.range[1])})`;
 // Server CPU per login as a share of the provider's own in the same logins; null for a run that
@@ -22,7 +24,7 @@ const read = (dir, name) => {
 
 /** The table's rows for the figures in `dir`: [figure, budget, measured, within budget]. */
 function rows(dir) {
-  const [page, c32, c1, rss, weight, session] = ['page', 'c32', 'c1', 'rss', 'weight', 'session'].map((n) => read(dir, n));
+  const [page, c32, c1, rss, weight, session, instructions] = ['page', 'c32', 'c1', 'rss', 'weight', 'session', 'instructions'].map((n) => read(dir, n));
   const share = rss && cpuShare(rss.server);
   // A figure whose run left nothing (e.g. a base revision without that benchmark) reads "—".
   const row = (what, budget, inputs, got, ok) => (inputs.every(Boolean) ? [what, budget, got(), ok()] : [what, budget, '—', null]);
@@ -49,6 +51,11 @@ function rows(dir) {
     row(`server CPU per login against the floor: the same logins through a server that only exchanges the code, checks the ID token and fetches userinfo (end2end/bench/floor-server)`, '≤ 1.5 ×', [rss?.server.floorMsPerLogin],
       () => `${(rss.server.loginWithoutRestoreMs / rss.server.floorMsPerLogin).toFixed(2)} ×: ${ms(rss.server.loginWithoutRestoreMs)} against the floor's ${ms(rss.server.floorMsPerLogin)}, which is ${(100 * rss.server.floorMsPerLogin / rss.server.floorProviderMsPerLogin).toFixed(1)} % of the provider's ${ms(rss.server.floorProviderMsPerLogin)}`,
       () => rss.server.loginWithoutRestoreMs <= 1.5 * rss.server.floorMsPerLogin),
+    // The row above, counted instead of timed (scripts/instructions): steady enough to show a
+    // change of a few percent, which the CPU time of one run hides.
+    row('instructions per login against the floor: the same comparison, counted under callgrind (concurrency 4, start + callback + user fetch)', '≤ 1.5 ×', [instructions],
+      () => `${(instructions.login / instructions.floor).toFixed(2)} ×: ${mi(instructions.login)} against the floor's ${mi(instructions.floor)} (${mi(instructions.withRestore)} with the driver's restore_session)`,
+      () => instructions.login <= 1.5 * instructions.floor),
     row('latency added over the provider alone, p99, concurrency 32', '≤ 5 ms', [c32, c1],
       () => `${ms(c32.app.p99 - c32.provider.p99)} (app p99 ${ms(c32.app.p99)}, provider alone p99 ${ms(c32.provider.p99)}); at concurrency 1: ${ms(c1.app.p99 - c1.provider.p99)}`,
       () => c32.app.p99 - c32.provider.p99 <= 5),
