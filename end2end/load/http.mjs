@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { readLoginStart } from '../porte-wire.mjs';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -22,19 +23,36 @@ export function newAgent() {
   return new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
 }
 
-/** One request; resolves to { status, headers, body, raw } (body as text, raw as bytes). Never
- * follows redirects. */
+/** What a browser accepts (Chromium and Firefox also offer zstd, which node 20 cannot read): a
+ * server that compresses its answers spends that CPU on every real login, so the driver's logins
+ * make it spend it too. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+const DECODERS = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync };
+
+/** One request; resolves to { status, headers, body, raw } (body as text, raw as decoded bytes).
+ * Never follows redirects. */
 export function request(agent, method, url, { headers = {}, body } = {}) {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request({
       agent, method, host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`,
-      headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+      headers: {
+        'accept-encoding': ACCEPT_ENCODING,
+        ...headers,
+        ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body) }),
+      },
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const raw = Buffer.concat(chunks);
+        const encoding = res.headers['content-encoding'] ?? 'identity';
+        const decode = encoding === 'identity' ? (b) => b : DECODERS[encoding];
+        if (!decode) { reject(new LoginFailure(`content-encoding ${encoding}`, `${method} ${u.pathname}`)); return; }
+        let raw;
+        try { raw = decode(Buffer.concat(chunks)); } catch (err) {
+          reject(new LoginFailure(`undecodable ${encoding} body`, `${method} ${u.pathname}: ${err.message}`));
+          return;
+        }
         resolve({ status: res.statusCode, headers: res.headers, body: raw.toString('utf8'), raw });
       });
       res.on('error', reject);
