@@ -52,6 +52,8 @@ fn app(porte: &Porte) -> Router {
             ))),
         )
         .route("/api/echo", post(|| async { "ok" }).get(|| async { "ok" }))
+        // Where Porte's own server functions answer (`/api/porte/…`).
+        .route("/api/porte/echo", post(|| async { "ok" }))
         .route(
             "/api/me",
             get(|s: Session| async move { s.user_id().to_owned() }),
@@ -255,5 +257,19 @@ async fn an_app_that_forgot_to_mount_porte_is_told_so() {
     assert!(
         e.description.unwrap().contains("add `.porte(&porte)`"),
         "the fix is in the message"
+    );
+}
+
+#[tokio::test]
+async fn porte_s_own_answers_carry_tokens_and_are_never_stored_the_app_s_are_untouched() {
+    let app = app(&porte());
+    let (status, headers, _) = send(&app, post_from("/api/porte/echo", &[])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let (_, headers, _) = send(&app, post_from("/api/echo", &[])).await;
+    assert_eq!(
+        headers.get(header::CACHE_CONTROL),
+        None,
+        "the app decides for its own"
     );
 }

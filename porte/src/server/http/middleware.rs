@@ -6,6 +6,8 @@
 //!   app's, under the server-function prefix) and to the no-JS sign-in form: a browser says where
 //!   a request comes from (`Sec-Fetch-Site`, `Origin`), and only the app's own origin passes
 //!   (login CSRF, session CSRF; SameSite=Lax alone does not stop a top-level form post);
+//! - it marks Porte's own server-function answers `Cache-Control: no-store` (they carry
+//!   tokens);
 //! - it gives server-function failures the status and headers they deserve: an
 //!   [`Error`](crate::Error) answered with leptos' default 500 gets its code's status (401, 403,
 //!   502, …), every such error its `x-porte-error` headers (which Porte's client reads it from),
@@ -34,7 +36,8 @@ pub(crate) async fn protect(
 ) -> Response {
     let path = request.uri().path();
     let config = &porte.config();
-    let is_server_fn = path.starts_with(PORTE_FN_PREFIX)
+    let path_is_porte_fn = path.starts_with(PORTE_FN_PREFIX);
+    let is_server_fn = path_is_porte_fn
         || under(path, &config.server_fn_prefix) && !under(path, &config.base_path);
     let guarded = is_server_fn || path == config.path("start");
     if guarded && request.method() != Method::GET && !same_site(request.headers(), &porte) {
@@ -53,6 +56,15 @@ pub(crate) async fn protect(
         response
     };
     renewal.apply(response.headers_mut());
+    if path_is_porte_fn {
+        // Porte's answers carry tokens: no cache or proxy keeps them, and an app's compression
+        // can tell them apart (compressing a secret beside text a page can influence is the
+        // BREACH side channel).
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
     response
 }
 
