@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 use app::{shell, App};
+use axum::http::{header, Extensions, HeaderMap, StatusCode, Version};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -84,10 +85,14 @@ async fn run() -> Result<(), String> {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn(caching::static_files))
         // Pages and server-function answers; the precompressed static files already carry a
-        // Content-Encoding and pass through untouched.
+        // Content-Encoding and pass through untouched, and answers that may not be stored are
+        // left alone (see `storable`).
         .layer(
-            CompressionLayer::new()
-                .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(SizeAbove::new(1024))
+                    .and(storable),
+            ),
         )
         .layer(axum::middleware::from_fn(limits::enforce))
         .layer(axum::middleware::from_fn_with_state(
@@ -105,6 +110,21 @@ async fn run() -> Result<(), String> {
         .map_err(|e| format!("server: {e}"))
 }
 
+/// Whether an answer may be compressed by what it says of caching: not a `no-store` one. Those are
+/// Porte's (its server functions' answers and the completion page, which carry tokens): compressing
+/// a secret beside text a page can influence lets the compressed length leak it (BREACH), and each
+/// is read once, so the bytes saved are few. Compressing them also cost more than everything else
+/// a login does on the server (`scripts/instructions`: 1.2 M instructions for one
+/// `restore_session` answer, against 0.24 M without compression).
+fn storable(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    !headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|directive| directive.trim().eq_ignore_ascii_case("no-store"))
+}
+
 /// Stops on Ctrl-C or SIGTERM (what cargo-leptos, Playwright and CI send).
 async fn shutdown() {
     let ctrl_c = async {
@@ -120,4 +140,34 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_cache_control(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append(header::CACHE_CONTROL, v.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn answers_that_may_not_be_stored_are_not_compressed() {
+        let compressed = |values: &[&str]| {
+            storable(
+                StatusCode::OK,
+                Version::HTTP_11,
+                &with_cache_control(values),
+                &Extensions::new(),
+            )
+        };
+        assert!(compressed(&[]));
+        assert!(compressed(&["public, max-age=60"]));
+        assert!(!compressed(&["no-store"]));
+        assert!(!compressed(&["private, No-Store"]));
+        assert!(!compressed(&["no-cache", "no-store"]));
+    }
 }
