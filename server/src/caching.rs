@@ -2,18 +2,15 @@
 //! content (`/pkg/porte.<hash>.wasm`), so a browser may keep them for a year without asking
 //! again; anything else static is revalidated (ETag / Last-Modified from `ServeDir`).
 
-use axum::extract::Request;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 
 const FOREVER: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// The middleware: marks successful static responses by their name.
-pub async fn static_files(request: Request, next: Next) -> Response {
-    let policy = policy_for(request.uri().path());
-    let mut response = next.run(request).await;
+/// Marks a successful static response with `policy` (from [`policy_for`] its path), unless it
+/// set its own.
+pub fn mark(policy: Option<&'static str>, response: &mut Response) {
     if let Some(policy) = policy {
         if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL)
         {
@@ -22,11 +19,10 @@ pub async fn static_files(request: Request, next: Next) -> Response {
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
         }
     }
-    response
 }
 
 /// The policy for a path, `None` for pages and endpoints (they set their own).
-fn policy_for(path: &str) -> Option<&'static str> {
+pub fn policy_for(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or_default();
     if path.starts_with("/pkg/") {
         return Some(if is_hashed(name) { FOREVER } else { REVALIDATE });

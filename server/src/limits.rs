@@ -7,7 +7,6 @@
 
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// The most bytes of `Cookie` header(s) accepted on one request.
@@ -15,8 +14,8 @@ pub const MAX_COOKIE_BYTES: usize = 32 * 1024;
 /// The longest request target (path and query) accepted.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
-/// The middleware: 414 for an oversized URL, 431 for oversized cookies.
-pub async fn enforce(request: Request, next: Next) -> Response {
+/// The refusal of a request over a limit: 414 for an oversized URL, 431 for oversized cookies.
+pub fn refusal(request: &Request) -> Option<Response> {
     // The request target as sent (origin form: path and query), measured without copying it.
     let uri = request
         .uri()
@@ -24,10 +23,10 @@ pub async fn enforce(request: Request, next: Next) -> Response {
         .map_or(0, |target| target.as_str().len());
     if uri > MAX_URI_BYTES {
         tracing::warn!(bytes = uri, "request URL too long");
-        return refuse(
+        return Some(refuse(
             StatusCode::URI_TOO_LONG,
             format!("The request URL is {uri} bytes long; the limit is {MAX_URI_BYTES}."),
-        );
+        ));
     }
     let cookies: usize = request
         .headers()
@@ -37,15 +36,15 @@ pub async fn enforce(request: Request, next: Next) -> Response {
         .sum();
     if cookies > MAX_COOKIE_BYTES {
         tracing::warn!(bytes = cookies, "cookie header too large");
-        return refuse(
+        return Some(refuse(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             format!(
                 "This browser sent {cookies} bytes of cookies; the limit is {MAX_COOKIE_BYTES}. \
                  Clear this site's cookies and try again."
             ),
-        );
+        ));
     }
-    next.run(request).await
+    None
 }
 
 fn refuse(status: StatusCode, message: String) -> Response {

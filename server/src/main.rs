@@ -16,6 +16,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove}
 use tower_http::compression::CompressionLayer;
 
 mod caching;
+mod edge;
 mod limits;
 mod memory;
 mod security;
@@ -83,7 +84,6 @@ async fn run() -> Result<(), String> {
         )
         .porte(&porte)
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(axum::middleware::from_fn(caching::static_files))
         // Pages and server-function answers; the precompressed static files already carry a
         // Content-Encoding and pass through untouched, and answers that may not be stored are
         // left alone (see `storable`).
@@ -94,10 +94,9 @@ async fn run() -> Result<(), String> {
                     .and(storable),
             ),
         )
-        .layer(axum::middleware::from_fn(limits::enforce))
         .layer(axum::middleware::from_fn_with_state(
             security::Security::new(&origin),
-            security::protect,
+            edge::edge,
         ))
         .with_state(leptos_options);
     let listener = tokio::net::TcpListener::bind(&addr)

@@ -9,13 +9,12 @@
 //!
 //! Cross-site requests to server functions are refused by Porte's own middleware.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// What the middleware needs: whether the app is served over https.
+/// What the headers depend on: whether the app is served over https.
 #[derive(Clone)]
 pub struct Security {
     https: bool,
@@ -48,14 +47,17 @@ macro_rules! page_policy {
     };
 }
 
-/// The middleware: a nonce for a request that may render a page, then the headers.
-pub async fn protect(State(sec): State<Security>, mut request: Request, next: Next) -> Response {
-    let nonce = may_render_page(&request).then(Nonce::new);
-    if let Some(nonce) = &nonce {
-        request.extensions_mut().insert(CspNonce(nonce.clone()));
-    }
-    let mut response = next.run(request).await;
-    let subresource = is_subresource(&response);
+/// A nonce for `request` when it may render a page, also put in its extensions (as
+/// [`CspNonce`]) for the Leptos render; `None` for anything else.
+pub fn page_nonce(request: &mut Request) -> Option<Nonce> {
+    let nonce = may_render_page(request).then(Nonce::new)?;
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    Some(nonce)
+}
+
+/// The response headers, with the policy allowing the page's `nonce` (from [`page_nonce`]).
+pub fn add_headers(sec: &Security, nonce: Option<&Nonce>, response: &mut Response) {
+    let subresource = is_subresource(response);
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -65,7 +67,7 @@ pub async fn protect(State(sec): State<Security>, mut request: Request, next: Ne
     // some 600 bytes of headers to each of them.
     if !subresource {
         if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            let csp = match &nonce {
+            let csp = match nonce {
                 Some(nonce) => HeaderValue::from_str(&format!(
                     page_policy!("'self' 'nonce-{}' 'wasm-unsafe-eval'"),
                     &**nonce
@@ -91,7 +93,6 @@ pub async fn protect(State(sec): State<Security>, mut request: Request, next: Ne
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
 
 /// Whether answering `request` may render a page, which needs a nonce for its hydration
