@@ -15,7 +15,7 @@
 
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
-use percent_encoding::{percent_decode_str, percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, percent_encode_byte};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -34,21 +34,39 @@ pub(crate) fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 
 /// Bytes kept as they are in the text form: what tokens, ids and URLs are made of. Everything
 /// else, `<`, `>`, `&` and quotes included (so the text can sit in HTML), is `%XX`.
-const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b':')
-    .remove(b'/');
+const fn kept(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b':' | b'/')
+}
+
+/// [`kept`] as a table: one load a byte.
+static KEPT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = kept(byte as u8);
+        byte += 1;
+    }
+    table
+};
 
 /// The value as compact bytes, percent-encoded: text safe in HTML and in string-only storage.
+///
+/// The same text as `percent_encode` with the set of bytes not [`kept`] (a test holds them
+/// to it), in half the instructions: the crate's iterator tests each byte against a bit set,
+/// about 12 instructions a byte, and the completion page encodes some 3 KB this way on every
+/// login. [`from_text`] decodes with the crate.
 pub(crate) fn to_text<T: Serialize>(value: &T) -> String {
     let bytes = to_bytes(value);
-    // Collected chunk by chunk: `to_string()` would go through the formatter for every one.
-    let mut text = String::with_capacity(bytes.len() * 2);
-    text.extend(percent_encode(&bytes, ESCAPED));
-    text
+    let mut text = Vec::with_capacity(bytes.len() + bytes.len() / 4);
+    let mut rest = bytes.as_slice();
+    while let Some(run) = rest.iter().position(|&b| !KEPT[usize::from(b)]) {
+        text.extend_from_slice(&rest[..run]);
+        text.extend_from_slice(percent_encode_byte(rest[run]).as_bytes());
+        rest = &rest[run + 1..];
+    }
+    text.extend_from_slice(rest);
+    // Only ASCII was written.
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// A value from its text form ([`to_text`]).
@@ -143,6 +161,34 @@ mod tests {
             outcome: Err(Error::new("access_denied", Some("No.".into()))),
         };
         assert_eq!(from_text::<Completion>(&to_text(&failed)), Some(failed));
+    }
+
+    /// What `to_text` must write: the percent-encoding crate's text.
+    fn crates_text<T: Serialize>(value: &T) -> String {
+        use percent_encoding::{percent_encode, AsciiSet, NON_ALPHANUMERIC};
+        const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~')
+            .remove(b':')
+            .remove(b'/');
+        percent_encode(&to_bytes(value), ESCAPED).to_string()
+    }
+
+    #[test]
+    fn the_text_form_is_the_percent_encoding_crates_for_every_byte() {
+        let every: Vec<u8> = (0..=255).collect();
+        assert_eq!(to_text(&every), crates_text(&every));
+        assert_eq!(to_text(&signed_in()), crates_text(&signed_in()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_text_form_is_the_percent_encoding_crates(bytes: Vec<u8>, text: String) {
+            proptest::prop_assert_eq!(to_text(&bytes), crates_text(&bytes));
+            proptest::prop_assert_eq!(to_text(&text), crates_text(&text));
+        }
     }
 
     #[test]
