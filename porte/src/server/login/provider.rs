@@ -217,7 +217,7 @@ impl Provider {
             data.user = Some(user);
             if self.spec.reads_groups() {
                 // The profile was fetched just now: its groups claim is fresh.
-                data = self.read_groups(http, data, false).await?;
+                data = self.read_groups(http, data, false, claims.as_ref()).await?;
             }
         }
         Ok(data)
@@ -265,20 +265,22 @@ impl Provider {
         data: SessionData,
     ) -> Result<SessionData, AuthError> {
         let claim_in_profile = matches!(self.spec.groups, Groups::Claim(_));
-        self.read_groups(http, data, claim_in_profile).await
+        let claims = data.id_token_claims.as_ref().map(JsonObject::to_map);
+        self.read_groups(http, data, claim_in_profile, claims.as_ref())
+            .await
     }
 
     /// [`Provider::with_groups`], fetching the profile first when `refetch_profile` (or when
-    /// the session has none).
+    /// the session has none). `claims` are the session's ID token claims, passed in as the map
+    /// the caller has (a login has just verified them) rather than parsed again.
     async fn read_groups(
         &self,
         http: &reqwest::Client,
         mut data: SessionData,
         refetch_profile: bool,
+        claims: Option<&Map<String, Value>>,
     ) -> Result<SessionData, AuthError> {
         let access = data.token.access_token.secret().to_owned();
-        let claims = data.id_token_claims.as_ref().map(JsonObject::to_map);
-        let claims = claims.as_ref();
         let mut user: UserProfile = match data.user.take() {
             Some(user) if !refetch_profile => user,
             _ => {
