@@ -1,4 +1,4 @@
-//! Cookies of a `Cookie` request header, found by name.
+//! Cookies of a `Cookie` request header, found by name, and `Set-Cookie` values written.
 //!
 //! A browser sends every cookie of the host on every request: the app's own, and on a shared
 //! host (localhost in development) other servers' too. Parsing them all (percent-decoding
@@ -6,6 +6,7 @@
 //! only decode to a given name if it is sent as that name or carries a `%` in its name, so the
 //! others are skipped before the cookie crate parses anything.
 
+use axum::http::HeaderValue;
 use cookie::Cookie;
 
 /// The cookies called `name` in `header`, in the order sent, as the cookie crate's
@@ -24,9 +25,63 @@ fn may_be_named(pair: &str, name: &str) -> bool {
     sent == name || sent.contains('%')
 }
 
+/// The `Set-Cookie` value for `cookie`. A name of letters, digits and `-_.` and a value of
+/// cookie-octets (RFC 6265 §4.1.1) without `%` are written as they are, which is what Porte's
+/// cookies are (base64, hex, dots) and what [`named`] reads back unchanged; anything else is
+/// percent-encoded (`cookie.encoded()`). The crate's percent-encoding of a 400-byte sealed flow
+/// cookie cost more than the rest of setting it.
+pub(crate) fn set_cookie_value(cookie: &Cookie<'_>) -> Option<HeaderValue> {
+    let as_is = cookie
+        .name()
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && cookie.value().bytes().all(is_cookie_octet);
+    let text = if as_is {
+        cookie.to_string()
+    } else {
+        cookie.encoded().to_string()
+    };
+    HeaderValue::from_str(&text).ok()
+}
+
+/// A cookie-octet (visible ASCII but `"`, `,`, `;` and `\`) other than `%`, which reading
+/// a cookie would decode.
+fn is_cookie_octet(b: u8) -> bool {
+    b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_cookie_values_read_back_as_set() {
+        for (name, value) in [
+            ("porte_flow_abc-_1", "p1.4f60ff3b.11Uq_uUcE-g"),
+            ("porte_flow_x", "mX9+a/b=="),
+            ("porte_bind", ""),
+            ("odd name", "a;b=c d%"),
+            ("n", "caf\u{e9}\"quoted\",\\"),
+            ("n", "100%25"),
+        ] {
+            let mut cookie = Cookie::new(name, value);
+            cookie.set_path("/api/oauth");
+            cookie.set_http_only(true);
+            cookie.set_same_site(cookie::SameSite::Lax);
+            let header = set_cookie_value(&cookie).unwrap();
+            let sent = header.to_str().unwrap().split(';').next().unwrap();
+            let back = named(sent, name).next().expect(sent);
+            assert_eq!((back.name(), back.value()), (name, value), "{sent}");
+            assert!(header
+                .to_str()
+                .unwrap()
+                .ends_with("; HttpOnly; SameSite=Lax; Path=/api/oauth"));
+            if !value.contains(['+', '/', '=']) {
+                // Without the octets it keeps, it is the crate's percent-encoded text exactly.
+                assert_eq!(header.to_str().unwrap(), cookie.encoded().to_string());
+            }
+        }
+    }
 
     /// What the cookie crate finds, parsing every pair.
     fn parsed_all(header: &str, name: &str) -> Vec<(String, String)> {

@@ -1,12 +1,13 @@
 //! `GET /api/oauth/redirect`: where providers send the browser back. Completes the flow and
 //! answers with a small page that hands the result to the page that opened the login.
 
+use crate::server::cookie_header::set_cookie_value;
 use crate::server::http::completion::completion_response;
 use crate::server::login::flow;
 use crate::server::login::redirect_query::RedirectQuery;
 use crate::server::session::lifecycle;
 use crate::server::Porte;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
@@ -72,7 +73,7 @@ pub(crate) fn logged_out(porte: &Porte, headers: &HeaderMap, raw: Option<&str>) 
         )
             .into_response()
     };
-    if let Ok(value) = HeaderValue::from_str(&clear.encoded().to_string()) {
+    if let Some(value) = set_cookie_value(&clear) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response

@@ -1,6 +1,7 @@
 //! The completion page: what the browser sees when a login ends (in the popup, or the tab that
 //! went to the provider), with the static script and stylesheet it loads.
 
+use crate::server::cookie_header::set_cookie_value;
 use crate::server::login::flow;
 use crate::server::porte::Config;
 use crate::shared::compact;
@@ -36,7 +37,7 @@ pub(crate) fn completion_response(finished: Finished, config: &Config) -> Respon
         headers.insert(name, HeaderValue::from_static(value));
     }
     if let Some(cookie) = finished.removal {
-        if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+        if let Some(value) = set_cookie_value(&cookie) {
             headers.append(header::SET_COOKIE, value);
         }
     }

@@ -1,10 +1,11 @@
 //! What Porte's server functions need from the request they answer: the [`Porte`] its middleware
 //! put there, the cookies, and a way to set a cookie or the response's status.
 
+use crate::server::cookie_header::set_cookie_value;
 use crate::server::error::AuthError;
 use crate::server::Porte;
 use crate::{Error, ErrorCode, Providers};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::http::{header, request::Parts, StatusCode};
 use leptos::prelude::use_context;
 
 /// The `Porte` and the request of the server function being run.
@@ -36,10 +37,7 @@ pub(crate) fn sent_sessions(parts: &Parts) -> Vec<(crate::ProviderId, crate::Sea
 /// Adds a `Set-Cookie` to the server function's response.
 pub(crate) fn set_cookie(cookie: &cookie::Cookie<'_>) {
     let options = use_context::<leptos_axum::ResponseOptions>();
-    if let (Some(options), Ok(value)) = (
-        options,
-        HeaderValue::from_str(&cookie.encoded().to_string()),
-    ) {
+    if let (Some(options), Some(value)) = (options, set_cookie_value(cookie)) {
         options.append_header(header::SET_COOKIE, value);
     }
 }

@@ -6,6 +6,7 @@
 //!
 //! Cross-site posts are refused by Porte's middleware like server-function calls.
 
+use crate::server::cookie_header::set_cookie_value;
 use crate::server::http::completion::completion_response;
 use crate::server::login::flow;
 use crate::server::Porte;
@@ -55,9 +56,9 @@ pub(crate) async fn start_in_this_tab(
                 headers.insert(name, HeaderValue::from_static(value));
             }
             for cookie in started.cookies {
-                match HeaderValue::from_str(&cookie.encoded().to_string()) {
-                    Ok(v) => headers.append(header::SET_COOKIE, v),
-                    Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                match set_cookie_value(&cookie) {
+                    Some(v) => headers.append(header::SET_COOKIE, v),
+                    None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
                 };
             }
             response
