@@ -82,11 +82,12 @@ async fn run() -> Result<(), String> {
                 move || shell(options.clone())
             },
         )
-        .porte(&porte)
         .fallback(leptos_axum::file_and_error_handler(shell))
-        // Pages and server-function answers; the precompressed static files already carry a
-        // Content-Encoding and pass through untouched, and answers that may not be stored are
-        // left alone (see `storable`).
+        // Pages, server-function answers and files. The precompressed static files already carry
+        // a Content-Encoding and pass through untouched, and answers that may not be stored are
+        // left alone (see `storable`; Porte's server functions mark theirs as they run). Porte's
+        // endpoints, mounted after it, are outside the layer: the completion page is `no-store`,
+        // and the layer cost it some 15 k instructions for nothing.
         .layer(
             CompressionLayer::new().compress_when(
                 DefaultPredicate::new()
@@ -94,6 +95,7 @@ async fn run() -> Result<(), String> {
                     .and(storable),
             ),
         )
+        .porte(&porte)
         .layer(axum::middleware::from_fn_with_state(
             security::Security::new(&origin),
             edge::edge,

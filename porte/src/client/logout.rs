@@ -120,7 +120,7 @@ pub(crate) async fn end_session(
     sealed: SealedToken,
     provider_logout: bool,
 ) -> Result<LoggedOut, Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     let cookies = crate::server::cookie_header(&parts);
     let mut out = crate::server::logout(&porte, &sealed, cookies, provider_logout)
         .await

@@ -95,7 +95,7 @@ fn unsent(e: String) -> Error {
 #[server(prefix = "/api/porte", endpoint = "start_login", input = leptos::server_fn::codec::Json,
     output = crate::shared::compact::Compact)]
 pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     let cookies = crate::server::cookie_header(&parts);
     let started = match porte.loopback() {
         Some(loopback) => {
@@ -119,7 +119,7 @@ pub(crate) async fn start_login(request: LoginRequest) -> Result<LoginStart, Err
 #[server(prefix = "/api/porte", endpoint = "await_login", input = leptos::server_fn::codec::Json,
     output = crate::shared::compact::Compact)]
 pub(crate) async fn await_login(state: String) -> Result<Option<Completion>, Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     let Some(loopback) = porte.loopback() else {
         return Err(crate::server::answer(
             crate::server::AuthError::NoLoginPending,
@@ -134,7 +134,7 @@ pub(crate) async fn await_login(state: String) -> Result<Option<Completion>, Err
 #[server(prefix = "/api/porte", endpoint = "cancel_login", input = leptos::server_fn::codec::Json,
     output = crate::shared::compact::Compact)]
 pub(crate) async fn cancel_login(state: String) -> Result<(), Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     let loopback = porte
         .loopback()
         .ok_or_else(|| crate::server::answer(crate::server::AuthError::NoLoginPending))?;
@@ -147,7 +147,7 @@ pub(crate) async fn cancel_login(state: String) -> Result<(), Error> {
 #[server(prefix = "/api/porte", endpoint = "restore_session", input = leptos::server_fn::codec::Json,
     output = crate::shared::compact::Compact)]
 pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization, Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     crate::server::restore(&porte, &sealed, crate::server::cookie_header(&parts))
         .await
         .map_err(crate::server::answer)
@@ -157,7 +157,7 @@ pub(crate) async fn restore_session(sealed: SealedToken) -> Result<Authorization
 #[server(prefix = "/api/porte", endpoint = "refresh_session", input = leptos::server_fn::codec::Json,
     output = crate::shared::compact::Compact)]
 pub(crate) async fn refresh_session(sealed: SealedToken) -> Result<Authorization, Error> {
-    let (porte, parts) = crate::server::here()?;
+    let (porte, parts) = crate::server::answering()?;
     crate::server::refresh(&porte, &sealed, crate::server::cookie_header(&parts))
         .await
         .map_err(crate::server::answer)

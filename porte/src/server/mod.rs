@@ -41,7 +41,7 @@ pub use revocation::{MemoryStore, RedisStore, RevocationStore, StoreError};
 pub(crate) use error::AuthError;
 // What Porte's own server functions (compiled on both sides, outside this tree) call.
 pub(crate) use http::server_fn::{
-    answer, cookie_header, here, providers_for_page, sent_sessions, set_cookie,
+    answer, answering, cookie_header, here, providers_for_page, sent_sessions, set_cookie,
 };
 pub(crate) use login::flow::start_login;
 pub(crate) use loopback::flow::{

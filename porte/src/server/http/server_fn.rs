@@ -5,7 +5,7 @@ use crate::server::cookie_header::set_cookie_value;
 use crate::server::error::AuthError;
 use crate::server::Porte;
 use crate::{Error, ErrorCode, Providers};
-use axum::http::{header, request::Parts, StatusCode};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 
 /// The `Porte` and the request of the server function being run.
@@ -13,6 +13,18 @@ pub(crate) fn here() -> Result<(Porte, Parts), Error> {
     let parts = use_context::<Parts>()
         .ok_or_else(|| Error::new(ErrorCode::ServerError, Some("not inside a request".into())))?;
     Ok((porte_of(&parts)?, parts))
+}
+
+/// [`here`] for one of Porte's server functions, whose answer carries tokens: it is marked
+/// `Cache-Control: no-store` as the function runs. Porte's middleware marks its answers too,
+/// but a layer the app puts between its router and `.porte()` (a compression layer deciding by
+/// `Cache-Control`) sees the answer before the middleware does.
+pub(crate) fn answering() -> Result<(Porte, Parts), Error> {
+    let here = here()?;
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(here)
 }
 
 /// The request's `Cookie` header.
