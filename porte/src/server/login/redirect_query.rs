@@ -19,19 +19,25 @@ impl RedirectQuery {
     /// Parses a query string. A parameter given twice counts as absent (RFC 6749 §3.1: request
     /// and response parameters must not be repeated), so an injected duplicate cannot win.
     pub fn parse(raw: &str) -> Self {
-        let mut seen: std::collections::HashMap<String, Option<String>> = Default::default();
+        // Only the five parameters read are kept (no map of every name sent): `None` while
+        // unseen, `Some(None)` once repeated.
+        const NAMES: [&str; 5] = ["code", "state", "iss", "error", "error_description"];
+        let mut seen: [Option<Option<String>>; 5] = Default::default();
         for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
-            seen.entry(k.into_owned())
-                .and_modify(|slot| *slot = None)
-                .or_insert(Some(v.into_owned()));
+            if let Some(i) = NAMES.iter().position(|name| *name == k) {
+                seen[i] = match seen[i] {
+                    None => Some(Some(v.into_owned())),
+                    Some(_) => Some(None),
+                };
+            }
         }
-        let mut take = |k: &str| seen.remove(k).flatten();
+        let [code, state, iss, error, error_description] = seen.map(Option::flatten);
         Self {
-            code: take("code"),
-            state: take("state"),
-            iss: take("iss"),
-            error: take("error"),
-            error_description: take("error_description"),
+            code,
+            state,
+            iss,
+            error,
+            error_description,
         }
     }
 }
