@@ -176,11 +176,11 @@ export async function appLogin(ctx) {
   if (done.status !== 200) throw new LoginFailure(`callback: HTTP ${done.status}`);
   // The result is in Porte's compact wire (postcard, percent-encoded), where strings stay
   // legible: the flow's state is in it, and a successful one ends with the Authorization's last
-  // field, the sealed token (`p1.` + URL-safe base64 and dots).
+  // field, the sealed token (`p2.`, or `p1.` from servers before it, + URL-safe base64 and dots).
   const raw = /<script type="text\/plain" id="porte-completion-data">([^<]*)<\/script>/.exec(done.body)?.[1];
   if (raw === undefined) throw new LoginFailure('callback: no completion in page');
   if (!raw.includes(state)) throw new LoginFailure('callback: state mismatch');
-  const sealed = /p1\.[A-Za-z0-9_.-]+$/.exec(raw)?.[0];
+  const sealed = /p[12]\.[A-Za-z0-9_.-]+$/.exec(raw)?.[0];
   if (!sealed) throw new LoginFailure('callback: no sealed token (the login failed)', raw.slice(-120));
   if (!jar.has('porte_bind')) throw new LoginFailure('callback: no binding cookie');
   if (jar.has(`porte_flow_${state}`)) throw new LoginFailure('callback: flow cookie not removed');

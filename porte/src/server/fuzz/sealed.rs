@@ -1,4 +1,4 @@
-//! The sealed session token (`p1.<kid>.<base64url>`): `Sealer::open_bytes` and `Sealer::open`.
+//! The sealed session token (`p1.<kid>.<base64url>`, the JSON version that `p2` replaced and that still opens): `Sealer::open_bytes` and `Sealer::open`.
 
 use super::{apply, b64url, edit, json_leaf, json_with, object_with, run, Edit};
 use crate::server::config::AppSecret;

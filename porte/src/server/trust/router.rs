@@ -38,7 +38,7 @@ async fn the_extractor_renews_a_session_it_uses() {
     assert_eq!(response.status(), StatusCode::OK);
     let renewed = response.headers()["x-porte-renewed"].to_str().unwrap();
     let (item, idle) = renewed.rsplit_once(';').unwrap();
-    assert!(item.starts_with("corp=p1."), "{renewed}");
+    assert!(item.starts_with("corp=p2."), "{renewed}");
     assert!(idle.parse::<u64>().unwrap() >= now() + 39, "{renewed}");
 }
 
