@@ -98,7 +98,10 @@ fn completion_page(finished: &Finished, config: &Config) -> axum::response::Html
         </html>
     }
     .to_html();
-    axum::response::Html(format!("<!DOCTYPE html>{document}"))
+    let mut page = String::with_capacity(15 + document.len());
+    page.push_str("<!DOCTYPE html>");
+    page.push_str(&document);
+    axum::response::Html(page)
 }
 
 /// A file Porte serves from the crate itself, under a name that carries its content's hash, so
