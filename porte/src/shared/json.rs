@@ -57,9 +57,15 @@ impl JsonObject {
 
 impl From<Map<String, Value>> for JsonObject {
     fn from(map: Map<String, Value>) -> Self {
+        Self::from(&map)
+    }
+}
+
+impl From<&Map<String, Value>> for JsonObject {
+    fn from(map: &Map<String, Value>) -> Self {
         // A map of JSON values always serializes.
         Self(
-            serde_json::to_string(&map)
+            serde_json::to_string(map)
                 .unwrap_or_else(|_| EMPTY.into())
                 .into(),
         )

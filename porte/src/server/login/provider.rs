@@ -199,14 +199,14 @@ impl Provider {
         let mut data = SessionData {
             provider: self.spec.id.clone(),
             token: tokens,
-            id_token_claims: claims.clone().map(JsonObject::from),
+            id_token_claims: claims.as_ref().map(JsonObject::from),
             user: None,
             lifetime,
             groups_read_at: None,
         };
         if flow.fetch_user || self.fetches_user(false) {
             let access = data.token.access_token.secret();
-            let user = fetch_user(
+            let fetched = fetch_user(
                 http,
                 &self.spec,
                 resolved.userinfo.as_deref(),
@@ -214,10 +214,13 @@ impl Provider {
                 claims.as_ref(),
             )
             .await?;
-            data.user = Some(user);
             if self.spec.reads_groups() {
                 // The profile was fetched just now: its groups claim is fresh.
-                data = self.read_groups(http, data, false, claims.as_ref()).await?;
+                data = self
+                    .read_groups(http, data, Some(fetched), claims.as_ref())
+                    .await?;
+            } else {
+                data.user = Some(fetched.0);
             }
         }
         Ok(data)
@@ -262,28 +265,36 @@ impl Provider {
     pub async fn with_groups(
         &self,
         http: &reqwest::Client,
-        data: SessionData,
+        mut data: SessionData,
     ) -> Result<SessionData, AuthError> {
+        // A groups claim in the profile is only as fresh as the profile: fetch it again.
         let claim_in_profile = matches!(self.spec.groups, Groups::Claim(_));
+        let profile = match data.user.take() {
+            Some(user) if !claim_in_profile => Some({
+                let fields = user.fields.to_map();
+                (user, fields)
+            }),
+            _ => None,
+        };
         let claims = data.id_token_claims.as_ref().map(JsonObject::to_map);
-        self.read_groups(http, data, claim_in_profile, claims.as_ref())
-            .await
+        self.read_groups(http, data, profile, claims.as_ref()).await
     }
 
-    /// [`Provider::with_groups`], fetching the profile first when `refetch_profile` (or when
-    /// the session has none). `claims` are the session's ID token claims, passed in as the map
-    /// the caller has (a login has just verified them) rather than parsed again.
+    /// `data` with the groups read from `profile` (the user and the document they were read
+    /// from), or from the profile fetched now when there is none. `claims` are the session's
+    /// ID token claims. Both are passed in as the maps the caller has (a login has just read
+    /// them) rather than parsed again.
     async fn read_groups(
         &self,
         http: &reqwest::Client,
         mut data: SessionData,
-        refetch_profile: bool,
+        profile: Option<(UserProfile, Map<String, Value>)>,
         claims: Option<&Map<String, Value>>,
     ) -> Result<SessionData, AuthError> {
         let access = data.token.access_token.secret().to_owned();
-        let mut user: UserProfile = match data.user.take() {
-            Some(user) if !refetch_profile => user,
-            _ => {
+        let (mut user, fields) = match profile {
+            Some(profile) => profile,
+            None => {
                 let resolved = self.resolve(http).await?;
                 fetch_user(
                     http,
@@ -295,7 +306,7 @@ impl Provider {
                 .await?
             }
         };
-        let all = fetch_groups(http, &self.spec, &access, &user.fields.to_map(), claims).await?;
+        let all = fetch_groups(http, &self.spec, &access, &fields, claims).await?;
         user.groups = self.spec.read_groups.filter(all);
         data.user = Some(user);
         data.groups_read_at = Some(crate::server::clock::now());

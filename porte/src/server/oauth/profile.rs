@@ -6,14 +6,15 @@ use crate::server::providers::{Groups, ProfileInput, ProfileSource, ProviderSpec
 use crate::{Group, UserProfile};
 use serde_json::{Map, Value};
 
-/// Fetches and maps the user; `claims` are the validated ID token's, if any.
+/// Fetches and maps the user; `claims` are the validated ID token's, if any. Also returns the
+/// profile document as read, for the groups claim (rather than parsing `fields` again).
 pub async fn fetch_user(
     http: &reqwest::Client,
     spec: &ProviderSpec,
     userinfo_endpoint: Option<&str>,
     token: &str,
     claims: Option<&Map<String, Value>>,
-) -> Result<UserProfile, AuthError> {
+) -> Result<(UserProfile, Map<String, Value>), AuthError> {
     let url = match &spec.profile.source {
         ProfileSource::Userinfo => userinfo_endpoint
             .ok_or_else(|| AuthError::UserInfo("the provider has no userinfo endpoint".into()))?,
@@ -51,7 +52,7 @@ pub async fn fetch_user(
     let id = mapped
         .id
         .ok_or_else(|| AuthError::UserInfo("the profile has no user id".into()))?;
-    Ok(UserProfile {
+    let user = UserProfile {
         provider: spec.id.clone(),
         id,
         name: mapped.name,
@@ -60,8 +61,9 @@ pub async fn fetch_user(
         email_verified: mapped.email_verified,
         picture: mapped.picture,
         groups: Vec::new(),
-        fields: doc.into(),
-    })
+        fields: (&doc).into(),
+    };
+    Ok((user, doc))
 }
 
 /// Every group the user is in: from the claim in the profile document (`fields`) or the ID
