@@ -273,3 +273,34 @@ async fn porte_s_own_answers_carry_tokens_and_are_never_stored_the_app_s_are_unt
         "the app decides for its own"
     );
 }
+
+/// A layer the app puts between its routes and `.porte()` (the demo's compression layer, which
+/// decides by `Cache-Control`) sees Porte's server functions' answers already marked, not only
+/// after Porte's middleware has run.
+#[tokio::test]
+async fn a_layer_inside_porte_s_middleware_sees_its_server_functions_answers_unstored() {
+    let seen = axum::middleware::from_fn(
+        |request: Request<Body>, next: axum::middleware::Next| async move {
+            let mut response = next.run(request).await;
+            let marked = response.headers().get(header::CACHE_CONTROL).cloned();
+            let seen = marked.unwrap_or(axum::http::HeaderValue::from_static("nothing"));
+            response.headers_mut().insert("x-seen-cache-control", seen);
+            response
+        },
+    );
+    let app = Router::new()
+        .route(
+            "/api/porte/{*fn_name}",
+            post(leptos_axum::handle_server_fns),
+        )
+        .layer(seen)
+        .porte(&porte());
+    let mut request = post_from("/api/porte/restore_session", &[]);
+    *request.body_mut() = Body::from(r#"{"sealed":"p2.00000000.AAAA"}"#);
+    request
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{headers:?}");
+    assert_eq!(headers["x-seen-cache-control"], "no-store");
+}
